@@ -1,0 +1,195 @@
+/**
+ * Loads one batch into one slot: the producer side of the ring. The same code
+ * runs in every worker and, for numWorkers 0, on the main thread, which is
+ * what makes the two paths give identical batches.
+ *
+ * Must hold for every job:
+ * - every sample of the job ends up either written to the slot or in the
+ *   report (skipped, or the batch's error): none is lost;
+ * - written samples are packed at the front in batch order, whatever order
+ *   their decodes finished in, so results do not depend on timing;
+ * - under 'raise' the error is the failure with the lowest batch position, for
+ *   the same reason;
+ * - the slot's state is published last, exactly once.
+ */
+import {
+  SampleLoadError,
+  describeSource,
+  serializeError,
+  type SampleFailure,
+  type SampleFailureReason,
+} from './errors.ts';
+import type { PixelReader, PhaseMark } from './decode.ts';
+import { Limiter } from './limiter.ts';
+import type { ResolvedOptions } from './options.ts';
+import type { BatchJob, BatchReport, JobSample, TraceEvent } from './protocol.ts';
+import { SlotState, type SlotView } from './ring.ts';
+import { normalizeTable, rgbaToFloat32, rgbaToUint8 } from './transforms.ts';
+
+/** Absolute time in ms, comparable across threads. */
+export const absoluteNow = () => performance.timeOrigin + performance.now();
+
+const BACKOFF_BASE_MS = 50;
+const RETRY_WITH_BACKOFF: ReadonlySet<SampleFailureReason> = new Set(['network', 'http', 'timeout']);
+
+type Outcome = { ok: true } | { ok: false; failure: SampleFailure };
+
+export class BatchExecutor {
+  tracing = false;
+  readonly #limiter: Limiter;
+  readonly #elements: number; // per sample
+  readonly #table: Float32Array | null;
+  readonly #scratch: Uint8Array;
+  #cancel = new AbortController();
+
+  constructor(
+    readonly workerId: number,
+    readonly options: ResolvedOptions,
+    readonly reader: PixelReader,
+  ) {
+    const { width, height, channels } = options.image;
+    this.#elements = width * height * channels;
+    this.#limiter = new Limiter(options.decodeConcurrency);
+    this.#table = options.mean && options.std ? normalizeTable(channels, options.mean, options.std) : null;
+    this.#scratch = new Uint8Array(this.#elements);
+  }
+
+  /** Aborts every sample in flight; their jobs finish as failed. */
+  cancelAll(reason: unknown): void {
+    this.#cancel.abort(reason);
+    this.#cancel = new AbortController();
+  }
+
+  async run(job: BatchJob, view: SlotView): Promise<BatchReport> {
+    const start = absoluteNow();
+    const trace: TraceEvent[] | null = this.tracing ? [] : null;
+    const signal = this.#cancel.signal;
+    const outcomes = await Promise.all(
+      job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace))),
+    );
+    const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
+    const raise = failures.length > 0 && this.options.onError.then === 'raise';
+    const count = raise ? 0 : this.#compact(outcomes, view);
+    const end = absoluteNow();
+    trace?.push({ worker: this.workerId, epoch: job.epoch, batch: job.batch, phase: 'batch', start, end });
+    view.publish(raise ? SlotState.FAILED : SlotState.READY, {
+      epoch: job.epoch,
+      batch: job.batch,
+      count,
+      skipped: raise ? 0 : failures.length,
+    });
+    return {
+      worker: this.workerId,
+      epoch: job.epoch,
+      batch: job.batch,
+      slot: job.slot,
+      count,
+      skipped: raise ? [] : failures,
+      error: raise ? failures[0] : null,
+      start,
+      end,
+      trace,
+    };
+  }
+
+  async #loadSample(
+    job: BatchJob,
+    sample: JobSample,
+    position: number,
+    view: SlotView,
+    signal: AbortSignal,
+    trace: TraceEvent[] | null,
+  ): Promise<Outcome> {
+    const { retry } = this.options.onError;
+    const mark: PhaseMark | undefined = trace
+      ? (phase, start) =>
+          trace.push({
+            worker: this.workerId,
+            epoch: job.epoch,
+            batch: job.batch,
+            phase,
+            index: sample.index,
+            start: performance.timeOrigin + start,
+            end: absoluteNow(),
+          })
+      : undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const rgba = await this.#readWithTimeout(sample, signal, mark);
+        this.#write(rgba, sample, position, view);
+        return { ok: true };
+      } catch (error) {
+        const reason = signal.aborted ? 'source' : error instanceof SampleLoadError ? error.reason : 'decode';
+        if (attempt <= retry && !signal.aborted) {
+          if (RETRY_WITH_BACKOFF.has(reason)) await sleep(BACKOFF_BASE_MS * 2 ** (attempt - 1));
+          continue;
+        }
+        const failure: SampleFailure = {
+          index: sample.index,
+          source: describeSource(sample.source),
+          reason,
+          worker: this.workerId,
+          epoch: job.epoch,
+          batch: job.batch,
+          attempts: attempt,
+          error: serializeError(signal.aborted ? signal.reason : error),
+        };
+        return { ok: false, failure };
+      }
+    }
+  }
+
+  async #readWithTimeout(sample: JobSample, signal: AbortSignal, mark?: PhaseMark): Promise<Uint8ClampedArray> {
+    const { timeoutMs } = this.options;
+    if (timeoutMs === 0) return this.reader.read(sample.source, signal, mark);
+    const controller = new AbortController();
+    const onCancel = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', onCancel, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new SampleLoadError('timeout', `it took longer than timeoutMs (${timeoutMs} ms)`);
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.reader.read(sample.source, controller.signal, mark), expired]);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onCancel);
+    }
+  }
+
+  /** Writes at the sample's own batch position; #compact closes gaps later. */
+  #write(rgba: Uint8ClampedArray, sample: JobSample, position: number, view: SlotView): void {
+    const { channels } = this.options.image;
+    const expected = (this.#elements / channels) * 4;
+    if (rgba.length !== expected) {
+      throw new SampleLoadError('decode', `expected ${expected} RGBA bytes, got ${rgba.length}`);
+    }
+    const offset = position * this.#elements;
+    if (this.#table) rgbaToFloat32(rgba, channels, this.#table, view.pixels as Float32Array, offset, this.#scratch);
+    else rgbaToUint8(rgba, channels, view.pixels as Uint8Array, offset);
+    view.labels[position] = sample.label;
+    view.indices[position] = sample.index;
+  }
+
+  /** Packs the written samples to the front, in batch order; returns how many. */
+  #compact(outcomes: Outcome[], view: SlotView): number {
+    const e = this.#elements;
+    let count = 0;
+    outcomes.forEach((outcome, j) => {
+      if (!outcome.ok) return;
+      if (count !== j) {
+        view.labels[count] = view.labels[j];
+        view.indices[count] = view.indices[j];
+        view.pixels.copyWithin(count * e, j * e, (j + 1) * e);
+      }
+      count++;
+    });
+    return count;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,182 @@
+/**
+ * DataLoader: PyTorch's torch.utils.data.DataLoader for images in the browser.
+ *
+ *   const loader = new DataLoader(dataset, { batchSize: 64, shuffle: true, numWorkers: 2 });
+ *   for await (const batch of loader) { ...; batch.release(); }   // one epoch
+ *   loader.close();
+ *
+ * Workers start with the first epoch and live as long as the loader
+ * (PyTorch's persistent_workers=True); close() ends them.
+ */
+import type { ImageDataset } from './dataset.ts';
+import type { Batch } from './batch.ts';
+import { CanvasPixelReader, type PixelReader } from './decode.ts';
+import { EpochRun, type RunContext } from './epoch-run.ts';
+import { LoaderClosedError, OptionError } from './errors.ts';
+import { resolveOptions, sampleElements, type DataLoaderOptions, type ImageOptions, type ResolvedOptions } from './options.ts';
+import { LocalProducer, WorkerProducer, createModuleWorker, type Producer, type WorkerLike } from './producers.ts';
+import type { JobSample, TraceEvent, WorkerInit } from './protocol.ts';
+import { ringSlotCount, type SlotGeometry } from './ring.ts';
+import { batchCount, batchIndices, epochOrder } from './sampler.ts';
+import { SlotPool, type RingMode } from './slot-pool.ts';
+import { StatsCollector, type LoaderStats } from './stats.ts';
+
+export interface LoaderEnvironment {
+  /** Starts loader worker number `id`; default: workers/loader.worker.ts as a module Worker. */
+  createWorker?: (id: number) => WorkerLike;
+  /** Pixel reader for numWorkers 0; default: fetch + createImageBitmap + OffscreenCanvas. */
+  createReader?: (image: ImageOptions) => PixelReader;
+  /**
+   * 'auto' (default) uses the shared ring when the page is cross-origin
+   * isolated, else transfer mode; the others force one, for comparisons.
+   */
+  mode?: 'auto' | RingMode;
+}
+
+/** True where SharedArrayBuffer can be shared with workers. */
+export function sharedMemoryAvailable(): boolean {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return typeof SharedArrayBuffer !== 'undefined' && isolated !== false;
+}
+
+export class DataLoader implements AsyncIterable<Batch> {
+  readonly options: Readonly<ResolvedOptions>;
+  /** 'shared': SharedArrayBuffer ring; 'transfer': ArrayBuffers moved with Comlink.transfer. */
+  readonly mode: RingMode;
+  /** Ring slots: max(2, numWorkers * prefetchFactor). */
+  readonly slots: number;
+  #epoch = 0; // the epoch the next iteration runs
+  #closed = false;
+  #pool: SlotPool;
+  #producers: Producer[] | null = null; // started by the first iteration
+  #run: EpochRun | null = null; // the active epoch, if any
+  readonly #stats: StatsCollector;
+  readonly #env: LoaderEnvironment;
+
+  constructor(
+    readonly dataset: ImageDataset,
+    options: DataLoaderOptions = {},
+    env: LoaderEnvironment = {},
+  ) {
+    if (!dataset || typeof dataset.length !== 'number') {
+      throw new OptionError('`DataLoader` needs an ImageDataset as its first argument');
+    }
+    this.options = resolveOptions(options, dataset.shape);
+    this.#env = env;
+    const wanted = env.mode ?? 'auto';
+    if (wanted === 'shared' && !sharedMemoryAvailable()) {
+      throw new OptionError(
+        "`DataLoader` mode 'shared' needs SharedArrayBuffer: serve the page with COOP same-origin and COEP require-corp, or use mode 'auto'",
+      );
+    }
+    this.mode = wanted === 'auto' ? (sharedMemoryAvailable() ? 'shared' : 'transfer') : wanted;
+    this.slots = ringSlotCount(this.options.numWorkers, this.options.prefetchFactor);
+    this.#pool = new SlotPool(this.mode, this.slots, this.#geometry());
+    this.#stats = new StatsCollector((on) => this.#producers?.forEach((p) => p.setTracing(on)));
+  }
+
+  /** Batches in one epoch: PyTorch's len(loader). */
+  get length(): number {
+    return batchCount(this.dataset.length, this.options.batchSize, this.options.dropLast);
+  }
+
+  /** The epoch the next iteration will run (0 before the first). */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * One epoch. Each call starts the next epoch, reshuffled from (seed, epoch);
+   * starting one while another is active stops the older one.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<Batch> {
+    if (this.#closed) throw new LoaderClosedError('`DataLoader` is closed: create a new one to iterate again');
+    this.#run?.stop('break');
+    const { shuffle, seed, batchSize, dropLast } = this.options;
+    const epoch = this.#epoch++;
+    const order = epochOrder(this.dataset.length, shuffle, seed, epoch);
+    const run = new EpochRun(this.#context(), epoch, batchIndices(order, batchSize, dropLast));
+    this.#run = run;
+    return run;
+  }
+
+  stats(): LoaderStats {
+    const inFlight = new Map((this.#producers ?? []).map((p) => [p.id, p.inFlight]));
+    const held = this.#run && !this.#run.stopped ? this.#run.held : 0;
+    const occupancy = this.#pool.occupancy();
+    return this.#stats.snapshot(this.mode, inFlight, {
+      slots: this.slots,
+      ...occupancy,
+      ready: occupancy.ready - held,
+      held,
+    });
+  }
+
+  /**
+   * Timed events (fetch, decode, write, batch per worker; wait for the
+   * consumer) for a timeline. Workers measure phases only while someone
+   * listens. Returns the unsubscribe function.
+   */
+  onTrace(listener: (event: TraceEvent) => void): () => void {
+    return this.#stats.subscribe(listener);
+  }
+
+  /** Ends the workers and frees the ring. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#run?.stop('closed');
+    this.#run = null;
+    this.#producers?.forEach((p) => p.close());
+    this.#producers = null;
+  }
+
+  #geometry(): SlotGeometry {
+    return { batchSize: this.options.batchSize, sampleElements: sampleElements(this.options), dtype: this.options.dtype };
+  }
+
+  #context(): RunContext {
+    const loader = this;
+    return {
+      options: this.options,
+      pool: this.#pool,
+      get producers() {
+        return loader.#startProducers();
+      },
+      stats: this.#stats,
+      sample: (index: number): JobSample => ({
+        index,
+        label: this.dataset.label(index),
+        source: this.dataset.source(index),
+      }),
+      freeSlot: (slot: number) => {
+        if (this.#closed) return;
+        this.#pool.release(slot);
+        this.#run?.fill();
+      },
+    };
+  }
+
+  #startProducers(): Producer[] {
+    if (this.#producers) return this.#producers;
+    const init = (workerId: number): WorkerInit => ({
+      workerId,
+      options: this.options,
+      geometry: this.#geometry(),
+      ring: this.#pool.ring?.buffer ?? null,
+      tracing: this.#stats.tracing,
+    });
+    const { numWorkers } = this.options;
+    const createWorker = this.#env.createWorker ?? createModuleWorker;
+    const createReader = this.#env.createReader ?? ((image: ImageOptions) => new CanvasPixelReader(image));
+    this.#producers =
+      numWorkers === 0
+        ? [new LocalProducer(init(-1), createReader)]
+        : Array.from({ length: numWorkers }, (_, id) => new WorkerProducer(id, createWorker(id), init(id)));
+    return this.#producers;
+  }
+}

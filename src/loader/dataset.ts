@@ -1,0 +1,112 @@
+/**
+ * ImageDataset: PyTorch's map-style Dataset for images. It holds sources and
+ * labels only; pixels are made by the loader's workers.
+ */
+import { OptionError } from './errors.ts';
+import { ManifestError, validateManifest } from './manifest.ts';
+
+/** A URL (absolute, or relative to the page) or a Blob/File. */
+export type ImageSource = string | Blob;
+
+export interface DatasetItem {
+  src: ImageSource;
+  label: number;
+}
+
+/** The image shape a dataset declares; the loader's default output shape. */
+export interface DeclaredShape {
+  width?: number;
+  height?: number;
+  channels?: 1 | 3 | 4;
+}
+
+export class ImageDataset {
+  readonly #sources: ImageSource[];
+  readonly #labels: Int32Array;
+
+  private constructor(
+    items: readonly DatasetItem[],
+    readonly classes: readonly string[],
+    readonly shape: DeclaredShape,
+    readonly name: string,
+  ) {
+    this.#sources = items.map((item) => item.src);
+    this.#labels = Int32Array.from(items, (item) => item.label);
+  }
+
+  /** Number of samples (PyTorch's len(dataset)). */
+  get length(): number {
+    return this.#sources.length;
+  }
+
+  source(i: number): ImageSource {
+    this.#check(i);
+    return this.#sources[i];
+  }
+
+  label(i: number): number {
+    this.#check(i);
+    return this.#labels[i];
+  }
+
+  #check(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) {
+      throw new RangeError(`\`ImageDataset\`: index ${i} is out of range for a dataset of ${this.length} samples`);
+    }
+  }
+
+  /**
+   * An in-memory dataset. `src` is a URL or a Blob/File; labels index `classes`.
+   * `shape` declares the images' size, used when the loader is given none.
+   */
+  static fromItems(
+    items: readonly DatasetItem[],
+    classes: readonly string[],
+    shape: DeclaredShape = {},
+    name = 'items',
+  ): ImageDataset {
+    items.forEach((item, i) => {
+      const ok = typeof item.src === 'string' ? item.src !== '' : typeof Blob !== 'undefined' && item.src instanceof Blob;
+      if (!ok) throw new OptionError(`\`ImageDataset.fromItems\`: item ${i} has no usable "src" (a URL string or a Blob/File)`);
+      if (!Number.isInteger(item.label) || item.label < 0 || item.label >= classes.length) {
+        throw new OptionError(
+          `\`ImageDataset.fromItems\`: item ${i} has label ${item.label}, outside the ${classes.length} classes`,
+        );
+      }
+    });
+    return new ImageDataset(items, classes, shape, name);
+  }
+
+  /**
+   * Loads `manifest.json` (the format in DESIGN.md) and takes one split. Each
+   * item's `src` is resolved against the manifest's own URL, so a manifest
+   * works from any folder or origin.
+   */
+  static async fromManifest(url: string | URL, split = 'train'): Promise<ImageDataset> {
+    const base = typeof location !== 'undefined' ? location.href : undefined;
+    const absolute = new URL(url, base).href;
+    let response: Response;
+    try {
+      response = await fetch(absolute);
+    } catch (cause) {
+      throw new ManifestError(absolute, `the fetch failed (offline, or refused by CORS?): ${String(cause)}`, cause);
+    }
+    if (!response.ok) throw new ManifestError(absolute, `the server answered ${response.status} ${response.statusText}`);
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch (cause) {
+      throw new ManifestError(absolute, `the response is not valid JSON: ${String(cause)}`, cause);
+    }
+    const manifest = validateManifest(json, absolute);
+    const items = manifest.splits[split];
+    if (!items) {
+      const known = Object.keys(manifest.splits).join(', ') || 'none';
+      throw new ManifestError(absolute, `it has no split "${split}" (splits: ${known})`);
+    }
+    const resolved = items.map((item) => ({ src: new URL(item.src, absolute).href, label: item.label }));
+    const { width, height, channels } = manifest;
+    return new ImageDataset(resolved, manifest.classes, { width, height, channels }, `${manifest.name}/${split}`);
+  }
+}
+

@@ -1,0 +1,10 @@
+export { DataLoader, sharedMemoryAvailable, type LoaderEnvironment } from './data-loader.ts';
+export { ImageDataset, type DatasetItem, type DeclaredShape, type ImageSource } from './dataset.ts';
+export { Batch } from './batch.ts';
+export * from './errors.ts';
+export { ManifestError, validateManifest, type Manifest, type ManifestItem } from './manifest.ts';
+export type { Channels, DataLoaderOptions, Fit, ImageOptions, Normalize, OnError } from './options.ts';
+export type { TraceEvent, TracePhase } from './protocol.ts';
+export type { EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';
+export type { RingMode } from './slot-pool.ts';
+export type { PixelReader } from './decode.ts';

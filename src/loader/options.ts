@@ -1,0 +1,174 @@
+/**
+ * DataLoader options: the public shape, the defaults (PyTorch's where a
+ * counterpart exists), and validation with messages that say what to do.
+ */
+import { OptionError } from './errors.ts';
+import type { DeclaredShape } from './dataset.ts';
+import type { PixelDType } from './ring.ts';
+
+export type Fit = 'stretch' | 'cover' | 'contain';
+export type Channels = 1 | 3 | 4;
+
+/** What to do with a sample that cannot be loaded. */
+export type OnError = 'raise' | 'skip' | { retry: number; then: 'raise' | 'skip' };
+
+export interface ImageOptions {
+  width: number;
+  height: number;
+  channels: Channels;
+  /**
+   * How the source fills width x height: 'stretch' scales to it, 'cover' scales
+   * and center-crops (torchvision's Resize + CenterCrop), 'contain' scales to
+   * fit inside and pads with zeros.
+   */
+  fit: Fit;
+}
+
+export interface Normalize {
+  /** Per channel (or one for all), on the 0..1 scale as in torchvision. */
+  mean: number | number[];
+  std: number | number[];
+}
+
+export interface DataLoaderOptions {
+  /** Samples per batch. Default 1, as in PyTorch. */
+  batchSize?: number;
+  shuffle?: boolean;
+  /** With shuffle, the order of epoch e is a function of (seed, e) only. */
+  seed?: number;
+  /** Worker threads; 0 loads on the main thread (the no-prefetch baseline). */
+  numWorkers?: number;
+  /** Batches in flight per worker; ring slots = max(2, numWorkers * prefetchFactor). */
+  prefetchFactor?: number;
+  dropLast?: boolean;
+  /** true: batches come in sampler order; false: as soon as each is ready. */
+  inOrder?: boolean;
+  /** Per-sample bound in ms (fetch plus decode); 0 means none. */
+  timeoutMs?: number;
+  onError?: OnError;
+  /** Output size; defaults to the size the dataset declares. */
+  image?: Partial<ImageOptions>;
+  /** 'uint8' (default) keeps bytes; 'float32' scales to 0..1 and applies `normalize`. */
+  dtype?: PixelDType;
+  normalize?: Normalize;
+  /** Decodes each worker keeps in flight at once (Chromium decodes on its own threads). */
+  decodeConcurrency?: number;
+}
+
+/** Options after defaults and validation; what the loader and workers run on. */
+export interface ResolvedOptions {
+  batchSize: number;
+  shuffle: boolean;
+  seed: number;
+  numWorkers: number;
+  prefetchFactor: number;
+  dropLast: boolean;
+  inOrder: boolean;
+  timeoutMs: number;
+  onError: { retry: number; then: 'raise' | 'skip' };
+  image: ImageOptions;
+  dtype: PixelDType;
+  /** Per channel, length = image.channels; null for uint8 output. */
+  mean: number[] | null;
+  std: number[] | null;
+  decodeConcurrency: number;
+}
+
+const MAX_WORKERS = 64;
+
+function fail(option: string, value: unknown, fix: string): never {
+  throw new OptionError(`\`DataLoader\` option \`${option}\` ${fix}; got ${JSON.stringify(value) ?? String(value)}.`);
+}
+
+function positiveInt(option: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) {
+    fail(option, value, `must be an integer from 1 to ${max}`);
+  }
+  return value as number;
+}
+
+export function resolveOptions(options: DataLoaderOptions, declared: DeclaredShape): ResolvedOptions {
+  const numWorkers = options.numWorkers ?? 0;
+  if (!Number.isInteger(numWorkers) || numWorkers < 0 || numWorkers > MAX_WORKERS) {
+    fail('numWorkers', numWorkers, `must be an integer from 0 (load on the main thread) to ${MAX_WORKERS}`);
+  }
+  const timeoutMs = options.timeoutMs ?? 0;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) fail('timeoutMs', timeoutMs, 'must be 0 (no limit) or more');
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed)) fail('seed', seed, 'must be an integer');
+  const dtype = options.dtype ?? 'uint8';
+  if (dtype !== 'uint8' && dtype !== 'float32') fail('dtype', dtype, "must be 'uint8' or 'float32'");
+  const image = resolveImage(options.image ?? {}, declared);
+  const { mean, std } = resolveNormalize(options.normalize, dtype, image.channels);
+  return {
+    batchSize: positiveInt('batchSize', options.batchSize, 1),
+    shuffle: options.shuffle ?? false,
+    seed,
+    numWorkers,
+    prefetchFactor: positiveInt('prefetchFactor', options.prefetchFactor, 2, 64),
+    dropLast: options.dropLast ?? false,
+    inOrder: options.inOrder ?? true,
+    timeoutMs,
+    onError: resolveOnError(options.onError ?? 'raise'),
+    image,
+    dtype,
+    mean,
+    std,
+    decodeConcurrency: positiveInt('decodeConcurrency', options.decodeConcurrency, 8, 256),
+  };
+}
+
+function resolveImage(image: Partial<ImageOptions>, declared: DeclaredShape): ImageOptions {
+  const width = image.width ?? declared.width;
+  const height = image.height ?? declared.height;
+  const channels = image.channels ?? declared.channels ?? 3;
+  const hint = 'the dataset declares no size, so pass `image: { width, height }`';
+  if (width === undefined) fail('image.width', width, `is required: ${hint}`);
+  if (height === undefined) fail('image.height', height, `is required: ${hint}`);
+  positiveInt('image.width', width, 0, 8192);
+  positiveInt('image.height', height, 0, 8192);
+  if (![1, 3, 4].includes(channels)) fail('image.channels', channels, 'must be 1, 3 or 4');
+  const fit = image.fit ?? 'stretch';
+  if (!['stretch', 'cover', 'contain'].includes(fit)) fail('image.fit', fit, "must be 'stretch', 'cover' or 'contain'");
+  return { width, height, channels, fit } as ImageOptions;
+}
+
+function resolveNormalize(
+  normalize: Normalize | undefined,
+  dtype: PixelDType,
+  channels: number,
+): { mean: number[] | null; std: number[] | null } {
+  if (dtype === 'uint8') {
+    if (normalize) fail('normalize', normalize, "applies only with dtype 'float32' (uint8 is normalized on the GPU)");
+    return { mean: null, std: null };
+  }
+  const perChannel = (name: 'mean' | 'std', value: number | number[] | undefined, fallback: number): number[] => {
+    const list = value === undefined ? [fallback] : Array.isArray(value) ? value : [value];
+    if (list.length === 1) return Array(channels).fill(list[0]);
+    if (list.length !== channels) fail(`normalize.${name}`, value, `must have one value or ${channels} (one per channel)`);
+    return list;
+  };
+  const mean = perChannel('mean', normalize?.mean, 0);
+  const std = perChannel('std', normalize?.std, 1);
+  if (mean.some((m) => !Number.isFinite(m))) fail('normalize.mean', normalize?.mean, 'must be finite numbers');
+  if (std.some((s) => !Number.isFinite(s) || s === 0)) fail('normalize.std', normalize?.std, 'must be finite and non-zero');
+  return { mean, std };
+}
+
+function resolveOnError(onError: OnError): ResolvedOptions['onError'] {
+  if (onError === 'raise' || onError === 'skip') return { retry: 0, then: onError };
+  if (typeof onError === 'object' && onError !== null) {
+    const { retry, then } = onError;
+    if (!Number.isInteger(retry) || retry < 0 || retry > 10) fail('onError.retry', retry, 'must be an integer from 0 to 10');
+    if (then !== 'raise' && then !== 'skip') fail('onError.then', then, "must be 'raise' or 'skip'");
+    return { retry, then };
+  }
+  return fail('onError', onError, "must be 'raise', 'skip' or { retry: n, then: 'raise' | 'skip' }");
+}
+
+/** Elements of one sample in the ring: height * width * channels. */
+export function sampleElements(options: ResolvedOptions): number {
+  const { width, height, channels } = options.image;
+  return width * height * channels;
+}

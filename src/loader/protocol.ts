@@ -1,0 +1,86 @@
+/**
+ * What crosses between the main thread and a loader worker. Types only.
+ * Times are absolute milliseconds (performance.timeOrigin + performance.now())
+ * because a worker's clock origin differs from the page's.
+ */
+import type { SampleFailure, SerializedError } from './errors.ts';
+import type { ImageSource } from './dataset.ts';
+import type { ResolvedOptions } from './options.ts';
+import type { SlotGeometry } from './ring.ts';
+
+/** Sent once when a worker starts. */
+export interface WorkerInit {
+  /** The worker's number, 0-based; -1 is the main thread. */
+  workerId: number;
+  options: ResolvedOptions;
+  geometry: SlotGeometry;
+  /** The shared ring, or null in transfer mode. */
+  ring: SharedArrayBuffer | null;
+  tracing: boolean;
+}
+
+export interface JobSample {
+  index: number;
+  label: number;
+  source: ImageSource;
+}
+
+/** One batch to load into one slot. */
+export interface BatchJob {
+  epoch: number;
+  batch: number;
+  slot: number;
+  samples: JobSample[];
+}
+
+export type TracePhase = 'fetch' | 'decode' | 'write' | 'batch' | 'wait';
+
+/** A timed event for the playground's timeline. */
+export interface TraceEvent {
+  /** Worker id; -1 is the main thread. */
+  worker: number;
+  epoch: number;
+  batch: number;
+  phase: TracePhase;
+  /** Dataset index for per-sample phases. */
+  index?: number;
+  /** ms on the page's performance.now() clock (converted on arrival). */
+  start: number;
+  end: number;
+}
+
+/** The result of a job, besides the bytes in the slot. */
+export interface BatchReport {
+  worker: number;
+  epoch: number;
+  batch: number;
+  slot: number;
+  /** Samples written to the slot. */
+  count: number;
+  /** Samples dropped under onError 'skip', in batch order. */
+  skipped: SampleFailure[];
+  /** Set when a sample failed under onError 'raise': the batch is FAILED. */
+  error: SampleFailure | null;
+  /** Absolute ms: when the producer started and finished the job. */
+  start: number;
+  end: number;
+  /** Only while tracing is on. */
+  trace: TraceEvent[] | null;
+}
+
+/** The API a loader worker exposes through Comlink. */
+export interface LoaderWorkerApi {
+  init(init: WorkerInit): void;
+  /** Shared mode: write into ring slot job.slot, publish it, report. */
+  load(job: BatchJob): Promise<BatchReport>;
+  /** Transfer mode: write into `buffer` (one slot), hand it back with the report. */
+  loadInto(job: BatchJob, buffer: ArrayBuffer): Promise<TransferResult>;
+  setTracing(on: boolean): void;
+}
+
+export interface TransferResult {
+  report: BatchReport;
+  buffer: ArrayBuffer;
+}
+
+export type { SerializedError };

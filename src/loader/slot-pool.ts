@@ -1,0 +1,91 @@
+/**
+ * The consumer's side of the slots, in either mode:
+ * - 'shared': one SharedRing; a slot never moves, workers write it in place.
+ * - 'transfer' (no cross-origin isolation, so no SharedArrayBuffer): one
+ *   ArrayBuffer per slot, with the same layout, moved to the worker that fills
+ *   it and moved back with the report. While a slot is out, the main thread
+ *   has no view of it.
+ */
+import { SharedRing, SlotState, SlotView, slotLayout, type SlotGeometry, type SlotLayout } from './ring.ts';
+
+export type RingMode = 'shared' | 'transfer';
+
+export class SlotPool {
+  readonly layout: SlotLayout;
+  readonly ring: SharedRing | null;
+  readonly #views: Array<SlotView | null>; // null while the slot's buffer is out (transfer mode)
+  /** Slots the scheduler may hand out, oldest freed first. */
+  readonly #free: number[];
+
+  constructor(
+    readonly mode: RingMode,
+    readonly count: number,
+    geometry: SlotGeometry,
+  ) {
+    this.layout = slotLayout(geometry);
+    this.ring = mode === 'shared' ? SharedRing.create(count, geometry) : null;
+    this.#views = this.ring ? [...this.ring.slots] : Array.from({ length: count }, () => this.#fresh());
+    this.#free = Array.from({ length: count }, (_, s) => s);
+  }
+
+  get freeCount(): number {
+    return this.#free.length;
+  }
+
+  /** Takes the oldest free slot and marks it FILLING; null when none is free. */
+  acquire(): number | null {
+    const slot = this.#free.shift();
+    if (slot === undefined) return null;
+    this.#views[slot]?.markFilling();
+    return slot;
+  }
+
+  /** The producer is done with the slot and the consumer no longer reads it. */
+  release(slot: number): void {
+    if (this.#free.includes(slot)) throw new Error(`\`SlotPool.release\`: slot ${slot} is already free`);
+    (this.#views[slot] ?? this.#restore(slot)).markFree();
+    this.#free.push(slot);
+  }
+
+  view(slot: number): SlotView {
+    const view = this.#views[slot];
+    if (!view) throw new Error(`\`SlotPool.view\`: slot ${slot} is out with a worker`);
+    return view;
+  }
+
+  /** Transfer mode: the slot's buffer, to be moved to a worker. */
+  take(slot: number): ArrayBuffer {
+    const view = this.view(slot);
+    this.#views[slot] = null;
+    return view.buffer as ArrayBuffer;
+  }
+
+  /** Transfer mode: the buffer came back from the worker. */
+  put(slot: number, buffer: ArrayBuffer): void {
+    this.#views[slot] = new SlotView(buffer, 0, this.layout);
+  }
+
+  /** Counts of slots by state; a slot out with a worker counts as filling. */
+  occupancy(): Record<'free' | 'filling' | 'ready' | 'failed', number> {
+    const counts = { free: 0, filling: 0, ready: 0, failed: 0 };
+    for (const view of this.#views) {
+      const state = view ? view.state : SlotState.FILLING;
+      if (state === SlotState.FREE) counts.free++;
+      else if (state === SlotState.FILLING) counts.filling++;
+      else if (state === SlotState.READY) counts.ready++;
+      else counts.failed++;
+    }
+    return counts;
+  }
+
+  /** A buffer lost with a dead worker is replaced, so the pool keeps its size. */
+  #restore(slot: number): SlotView {
+    const view = this.#fresh();
+    this.#views[slot] = view;
+    return view;
+  }
+
+  #fresh(): SlotView {
+    return new SlotView(new ArrayBuffer(this.layout.slotBytes), 0, this.layout);
+  }
+}

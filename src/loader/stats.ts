@@ -1,0 +1,139 @@
+/**
+ * Counters and the trace for the playground. Updated by the scheduler on the
+ * main thread; `snapshot()` copies them, so a reader never sees them change.
+ */
+import type { SampleFailure } from './errors.ts';
+import type { BatchReport, TraceEvent } from './protocol.ts';
+
+export interface WorkerStats {
+  /** Worker id; -1 is the main thread. */
+  id: number;
+  batches: number;
+  samples: number;
+  /** Sum of job durations: time the worker had a batch to work on. */
+  busyMs: number;
+  inFlight: number;
+}
+
+export interface EpochStats {
+  epoch: number;
+  /** Samples the epoch holds (after dropLast). */
+  samples: number;
+  delivered: number;
+  skipped: number;
+}
+
+export interface RingOccupancy {
+  slots: number;
+  free: number;
+  filling: number;
+  ready: number;
+  failed: number;
+  /** Delivered and not yet released by the consumer. */
+  held: number;
+}
+
+export interface LoaderStats {
+  mode: 'shared' | 'transfer';
+  batchesDelivered: number;
+  samplesDelivered: number;
+  samplesSkipped: number;
+  /** Every skipped sample, once, with its reason. */
+  skipped: SampleFailure[];
+  /** Skips by reason, e.g. { decode: 2, http: 1 }. */
+  skippedByReason: Record<string, number>;
+  epochs: EpochStats[];
+  workers: WorkerStats[];
+  /** Total time the consumer waited for a batch that was not ready. */
+  consumerWaitMs: number;
+  ring: RingOccupancy;
+}
+
+type Listener = (event: TraceEvent) => void;
+
+export class StatsCollector {
+  batchesDelivered = 0;
+  samplesDelivered = 0;
+  consumerWaitMs = 0;
+  readonly skipped: SampleFailure[] = [];
+  readonly epochs = new Map<number, EpochStats>();
+  readonly workers = new Map<number, Omit<WorkerStats, 'inFlight'>>();
+  readonly #listeners = new Set<Listener>();
+
+  constructor(onListening: (listening: boolean) => void) {
+    this.#onListening = onListening;
+  }
+  readonly #onListening: (listening: boolean) => void;
+
+  get tracing(): boolean {
+    return this.#listeners.size > 0;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    if (this.#listeners.size === 1) this.#onListening(true);
+    return () => {
+      if (this.#listeners.delete(listener) && this.#listeners.size === 0) this.#onListening(false);
+    };
+  }
+
+  emit(event: TraceEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  beginEpoch(epoch: number, samples: number): void {
+    this.epochs.set(epoch, { epoch, samples, delivered: 0, skipped: 0 });
+  }
+
+  /** A producer's report arrived: busy time, skips, and its trace. */
+  addReport(report: BatchReport): void {
+    const worker = this.workers.get(report.worker) ?? { id: report.worker, batches: 0, samples: 0, busyMs: 0 };
+    worker.batches++;
+    worker.samples += report.count;
+    worker.busyMs += report.end - report.start;
+    this.workers.set(report.worker, worker);
+    if (report.trace && this.tracing) {
+      const origin = performance.timeOrigin;
+      for (const e of report.trace) this.emit({ ...e, start: e.start - origin, end: e.end - origin });
+    }
+  }
+
+  /** Samples of a batch the consumer received, and the ones it lost. */
+  addDelivered(epoch: number, count: number, skipped: SampleFailure[]): void {
+    this.batchesDelivered++;
+    this.samplesDelivered += count;
+    this.skipped.push(...skipped);
+    const stats = this.epochs.get(epoch);
+    if (stats) {
+      stats.delivered += count;
+      stats.skipped += skipped.length;
+    }
+  }
+
+  addWait(epoch: number, batch: number, start: number, end: number): void {
+    this.consumerWaitMs += end - start;
+    if (this.tracing) this.emit({ worker: -1, epoch, batch, phase: 'wait', start, end });
+  }
+
+  snapshot(mode: 'shared' | 'transfer', inFlight: Map<number, number>, ring: RingOccupancy): LoaderStats {
+    const skippedByReason: Record<string, number> = {};
+    for (const s of this.skipped) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
+    const ids = new Set([...this.workers.keys(), ...inFlight.keys()]);
+    const workers = [...ids].sort((a, b) => a - b).map((id) => ({
+      ...(this.workers.get(id) ?? { id, batches: 0, samples: 0, busyMs: 0 }),
+      inFlight: inFlight.get(id) ?? 0,
+    }));
+    return {
+      mode,
+      batchesDelivered: this.batchesDelivered,
+      samplesDelivered: this.samplesDelivered,
+      samplesSkipped: this.skipped.length,
+      skipped: this.skipped.map((s) => ({ ...s })),
+      skippedByReason,
+      epochs: [...this.epochs.values()].map((e) => ({ ...e })),
+      workers,
+      consumerWaitMs: this.consumerWaitMs,
+      ring,
+    };
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The loader worker's API, apart from how it is exposed: workers/ wraps it
+ * with Comlink.expose, and tests can drive it over a MessageChannel or
+ * worker_threads with a fake PixelReader.
+ */
+import { transfer } from 'comlink';
+import { BatchExecutor } from './batch-executor.ts';
+import type { PixelReader } from './decode.ts';
+import type { ImageOptions } from './options.ts';
+import type { BatchJob, BatchReport, LoaderWorkerApi, TransferResult, WorkerInit } from './protocol.ts';
+import { SharedRing, SlotView, slotLayout } from './ring.ts';
+
+export function createWorkerApi(makeReader: (image: ImageOptions) => PixelReader): LoaderWorkerApi {
+  let executor: BatchExecutor | null = null;
+  let ring: SharedRing | null = null;
+  let init: WorkerInit | null = null;
+
+  const ready = (): BatchExecutor => {
+    if (!executor) throw new Error('`LoaderWorker`: load() called before init()');
+    return executor;
+  };
+
+  return {
+    init(config) {
+      init = config;
+      executor = new BatchExecutor(config.workerId, config.options, makeReader(config.options.image));
+      executor.tracing = config.tracing;
+      ring = config.ring ? SharedRing.attach(config.ring, config.geometry) : null;
+    },
+    async load(job: BatchJob): Promise<BatchReport> {
+      const run = ready();
+      if (!ring) throw new Error('`LoaderWorker`: load() needs a shared ring; use loadInto() in transfer mode');
+      return run.run(job, ring.slots[job.slot]);
+    },
+    async loadInto(job: BatchJob, buffer: ArrayBuffer): Promise<TransferResult> {
+      const run = ready();
+      const view = new SlotView(buffer, 0, slotLayout(init!.geometry));
+      const report = await run.run(job, view);
+      // Comlink transfers only top-level values: the buffer goes back moved, not copied.
+      return transfer({ report, buffer }, [buffer]);
+    },
+    setTracing(on: boolean) {
+      ready().tracing = on;
+    },
+  };
+}

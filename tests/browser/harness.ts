@@ -1,0 +1,87 @@
+/**
+ * Runs in the page: exposes the library and a few helpers that turn batches
+ * into plain data Playwright can compare. Loaded by harness.html.
+ */
+import * as feedline from '../../src/loader/index.ts';
+import type { Batch, DataLoader, DataLoaderOptions, LoaderEnvironment } from '../../src/loader/index.ts';
+
+export interface PlainBatch {
+  epoch: number;
+  index: number;
+  shape: number[];
+  labels: number[];
+  indices: number[];
+  /** FNV-1a of the image bytes: compares batches without shipping pixels. */
+  hash: number;
+  worker: number | null;
+}
+
+function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}
+
+export function plain(batch: Batch): PlainBatch {
+  const { images } = batch;
+  const bytes = new Uint8Array(images.buffer, images.byteOffset, images.byteLength);
+  return {
+    epoch: batch.epoch,
+    index: batch.index,
+    shape: [...batch.shape],
+    labels: [...batch.labels],
+    indices: [...batch.indices],
+    hash: fnv1a(bytes),
+    worker: batch.worker,
+  };
+}
+
+/** Runs `epochs` epochs; returns every batch as plain data. */
+async function collect(loader: DataLoader, epochs = 1): Promise<PlainBatch[][]> {
+  const out: PlainBatch[][] = [];
+  for (let e = 0; e < epochs; e++) {
+    const batches: PlainBatch[] = [];
+    for await (const batch of loader) batches.push(plain(batch));
+    out.push(batches);
+  }
+  return out;
+}
+
+/** Loads the fixture manifest and runs a loader over it, then closes it. */
+async function runFixtures(
+  options: DataLoaderOptions,
+  epochs = 1,
+  env: LoaderEnvironment = {},
+  split = 'train',
+): Promise<{ mode: string; length: number; epochs: PlainBatch[][] }> {
+  const dataset = await feedline.ImageDataset.fromManifest('/datasets/fixtures/manifest.json', split);
+  const loader = new feedline.DataLoader(dataset, options, env);
+  try {
+    return { mode: loader.mode, length: loader.length, epochs: await collect(loader, epochs) };
+  } finally {
+    loader.close();
+  }
+}
+
+/** The raw bytes of one sample of the first batch, for pixel checks. */
+async function firstBatchPixels(options: DataLoaderOptions): Promise<{ indices: number[]; labels: number[]; shape: number[]; pixels: number[] }> {
+  const dataset = await feedline.ImageDataset.fromManifest('/datasets/fixtures/manifest.json');
+  const loader = new feedline.DataLoader(dataset, options);
+  try {
+    for await (const batch of loader) {
+      return { indices: [...batch.indices], labels: [...batch.labels], shape: [...batch.shape], pixels: [...batch.images] };
+    }
+    throw new Error('no batch');
+  } finally {
+    loader.close();
+  }
+}
+
+const api = { ...feedline, plain, collect, runFixtures, firstBatchPixels };
+declare global {
+  interface Window {
+    feedline: typeof api;
+  }
+}
+window.feedline = api;
+document.title = 'Feedline test harness (ready)';

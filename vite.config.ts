@@ -1,0 +1,42 @@
+/// <reference types="vitest/config" />
+import { defineConfig, type Connect, type Plugin } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+/**
+ * Cross-origin isolation: SharedArrayBuffer (the loader's ring) exists only on
+ * pages served with COOP `same-origin` and COEP `require-corp`.
+ *
+ * Every response gets both headers, from the dev server and from `vite preview`,
+ * except a page requested with `?coi=0`: that page is deliberately *not*
+ * isolated, so the loader falls back to its `'transfer'` mode. It is how a docs
+ * site that cannot send these headers sees Feedline, and how the tests compare
+ * the two modes on the same server.
+ */
+function crossOriginIsolation(): Plugin {
+  const middleware: Connect.NextHandleFunction = (req, res, next) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.searchParams.get('coi') !== '0') {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    }
+    next();
+  };
+  return {
+    name: 'feedline:cross-origin-isolation',
+    configureServer: (server) => void server.middlewares.use(middleware),
+    configurePreviewServer: (server) => void server.middlewares.use(middleware),
+  };
+}
+
+export default defineConfig({
+  plugins: [crossOriginIsolation(), svelte()],
+  // Module workers: the default 'iife' format cannot code-split a worker.
+  worker: { format: 'es' },
+  server: { port: 5173 },
+  preview: { port: 4173 },
+  test: {
+    include: ['tests/unit/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+  },
+});

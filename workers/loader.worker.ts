@@ -1,0 +1,10 @@
+/**
+ * A DataLoader worker: PyTorch's worker process, as a module Worker. It
+ * fetches and decodes the samples of the batches it is given and writes them
+ * into ring slots. Started by src/loader/producers.ts.
+ */
+import { expose } from 'comlink';
+import { CanvasPixelReader } from '../src/loader/decode.ts';
+import { createWorkerApi } from '../src/loader/worker-api.ts';
+
+expose(createWorkerApi((image) => new CanvasPixelReader(image)));
