@@ -20,6 +20,16 @@ export interface DeclaredShape {
   channels?: 1 | 3 | 4;
 }
 
+/** `url` resolved against the page (or worker) that runs this; unchanged where there is none (Node). */
+function absoluteUrl(url: string): string {
+  const base = typeof location !== 'undefined' ? location.href : undefined;
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return url;
+  }
+}
+
 export class ImageDataset {
   readonly #sources: ImageSource[];
   readonly #labels: Int32Array;
@@ -74,7 +84,10 @@ export class ImageDataset {
         );
       }
     });
-    return new ImageDataset(items, classes, shape, name);
+    // A worker resolves a relative URL against its own script's URL, not the
+    // page's: resolve here, on the thread that knows the page.
+    const resolved = items.map((item) => (typeof item.src === 'string' ? { ...item, src: absoluteUrl(item.src) } : item));
+    return new ImageDataset(resolved, classes, shape, name);
   }
 
   /**
@@ -83,8 +96,7 @@ export class ImageDataset {
    * works from any folder or origin.
    */
   static async fromManifest(url: string | URL, split = 'train'): Promise<ImageDataset> {
-    const base = typeof location !== 'undefined' ? location.href : undefined;
-    const absolute = new URL(url, base).href;
+    const absolute = absoluteUrl(String(url));
     let response: Response;
     try {
       response = await fetch(absolute);

@@ -73,8 +73,13 @@ export class SampleError extends FeedlineError {
 
   constructor(failure: SampleFailure) {
     const where = failure.worker < 0 ? 'the main thread' : `DataLoader worker ${failure.worker}`;
+    // A SampleLoadError is our own classification; anything else is an unexpected throw worth naming.
+    const what =
+      failure.error.name === 'SampleLoadError'
+        ? `${capitalize(where)} could not load`
+        : `Caught ${failure.error.name} in ${where} loading`;
     super(
-      `Caught ${failure.error.name} in ${where} loading sample ${failure.index} (${failure.source}) ` +
+      `${what} sample ${failure.index} (${failure.source}) ` +
         `of batch ${failure.batch}, epoch ${failure.epoch}: ${failure.reason}: ${failure.error.message}` +
         (failure.attempts > 1 ? ` (after ${failure.attempts} attempts)` : ''),
       { cause: deserializeError(failure.error) },
@@ -87,6 +92,8 @@ export class SampleError extends FeedlineError {
     this.batch = failure.batch;
   }
 }
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** A worker failed outside any sample (it threw, or died). */
 export class WorkerError extends FeedlineError {

@@ -154,7 +154,7 @@ export class SlotView {
     // publishes: the batch in this slot is complete (or failed) and the producer is done with it.
     Atomics.store(this.header, S_STATE, state);
     // wakes: a consumer waiting in waitWhileFilling(). No-op on a non-shared buffer.
-    if (this.header.buffer instanceof SharedArrayBuffer) Atomics.notify(this.header, S_STATE);
+    if (isShared(this.header.buffer)) Atomics.notify(this.header, S_STATE);
   }
 
   /** Main thread only: hand the slot to a producer. */
@@ -189,6 +189,10 @@ export interface PublishFields {
   skipped: number;
 }
 
+/** Without cross-origin isolation the SharedArrayBuffer global does not exist at all. */
+const isShared = (buffer: ArrayBufferLike): boolean =>
+  typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+
 /**
  * Resolves when `array[index]` may have changed from `value`. Uses
  * Atomics.waitAsync (Chromium, Node, Safari 16.4+); where it is missing
@@ -198,7 +202,7 @@ function waitAsync(array: Int32Array, index: number, value: number): Promise<unk
   const atomics = Atomics as typeof Atomics & {
     waitAsync?: (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<string> | string };
   };
-  if (typeof atomics.waitAsync === 'function' && array.buffer instanceof SharedArrayBuffer) {
+  if (typeof atomics.waitAsync === 'function' && isShared(array.buffer)) {
     const result = atomics.waitAsync(array, index, value);
     return result.async ? (result.value as Promise<string>) : Promise.resolve(result.value);
   }

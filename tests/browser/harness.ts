@@ -77,7 +77,12 @@ async function firstBatchPixels(options: DataLoaderOptions): Promise<{ indices: 
   }
 }
 
-const api = { ...feedline, plain, collect, runFixtures, firstBatchPixels };
+/** Every unhandled rejection and error in the page; tests assert it stays empty. */
+const problems: string[] = [];
+window.addEventListener('unhandledrejection', (e) => problems.push(`unhandledrejection: ${String(e.reason)}`));
+window.addEventListener('error', (e) => problems.push(`error: ${e.message}`));
+
+const api = { ...feedline, plain, collect, runFixtures, firstBatchPixels, problems };
 declare global {
   interface Window {
     feedline: typeof api;

@@ -1,0 +1,45 @@
+/**
+ * The datasets the dev page offers. Each is a manifest (the format in
+ * DESIGN.md) under public/datasets/<name>/; add an entry here to offer another.
+ */
+import { ImageDataset } from '../loader/index.ts';
+
+export interface DatasetEntry {
+  id: string;
+  label: string;
+  /** URL of manifest.json, relative to the page. */
+  manifest: string;
+  split: string;
+  /** One line for the controls panel. */
+  description: string;
+}
+
+export const DATASETS: readonly DatasetEntry[] = [
+  {
+    id: 'fixtures',
+    label: 'fixtures',
+    manifest: '/datasets/fixtures/manifest.json',
+    split: 'train',
+    description: '50 tiny 12×10 RGB PNGs: red, green, blue, gray (npm run fixtures)',
+  },
+];
+
+export function datasetEntry(id: string): DatasetEntry {
+  const entry = DATASETS.find((d) => d.id === id);
+  if (!entry) throw new Error(`unknown dataset "${id}" (known: ${DATASETS.map((d) => d.id).join(', ')})`);
+  return entry;
+}
+
+const cache = new Map<string, Promise<ImageDataset>>();
+
+/** Loads a dataset's manifest once per page; a failed load is retried next time. */
+export function loadDataset(id: string): Promise<ImageDataset> {
+  let loading = cache.get(id);
+  if (!loading) {
+    const entry = datasetEntry(id);
+    loading = ImageDataset.fromManifest(entry.manifest, entry.split);
+    loading.catch(() => cache.delete(id));
+    cache.set(id, loading);
+  }
+  return loading;
+}

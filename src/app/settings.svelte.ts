@@ -1,0 +1,37 @@
+/**
+ * What the controls edit. Loader options restart a running loader when they
+ * change (see `restartKey`); `epochs` and `delayMs` apply to a run as it goes.
+ */
+import type { DataLoaderOptions } from '../loader/index.ts';
+import { DATASETS } from './datasets.ts';
+
+export const MAX_WORKERS = 4;
+
+export class LoaderSettings {
+  dataset = $state(DATASETS[0].id);
+  numWorkers = $state(2);
+  batchSize = $state(8);
+  prefetchFactor = $state(2);
+  shuffle = $state(true);
+  seed = $state(0);
+  /** Epochs a run goes through before it stops by itself. */
+  epochs = $state(10);
+  /** Simulated training step: ms the consumer spends on each batch. */
+  delayMs = $state(120);
+
+  /** The options handed to `new DataLoader` (plain values, no proxies). */
+  loaderOptions(): DataLoaderOptions {
+    return {
+      batchSize: this.batchSize,
+      shuffle: this.shuffle,
+      seed: this.seed,
+      numWorkers: this.numWorkers,
+      prefetchFactor: this.prefetchFactor,
+    };
+  }
+
+  /** Changes whenever a setting that needs a new loader changes. */
+  readonly restartKey = $derived(
+    JSON.stringify([this.dataset, this.numWorkers, this.batchSize, this.prefetchFactor, this.shuffle, this.seed]),
+  );
+}
