@@ -1,0 +1,71 @@
+/**
+ * Runs in the bench page: one measurement = one loader, a warm-up epoch
+ * (workers start, caches fill), then `epochs` timed epochs.
+ */
+import { DataLoader, ImageDataset, type DataLoaderOptions } from '../src/loader/index.ts';
+
+export interface Measurement {
+  samples: number;
+  ms: number;
+  samplesPerSecond: number;
+  consumerWaitMs: number;
+  mode: string;
+}
+
+/** Busy work on the main thread, standing in for a training step. */
+function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+/**
+ * `inMemory`: fetch every image once into a Blob first, so the epochs measure
+ * decode, resize and the loader itself rather than the HTTP server.
+ */
+async function measure(
+  manifest: string,
+  options: DataLoaderOptions,
+  epochs: number,
+  stepMs = 0,
+  inMemory = false,
+): Promise<Measurement> {
+  let dataset = await ImageDataset.fromManifest(manifest);
+  if (inMemory) dataset = await toBlobs(dataset);
+  const loader = new DataLoader(dataset, options);
+  try {
+    for await (const batch of loader) batch.release(); // warm-up
+    const waitBefore = loader.stats().consumerWaitMs;
+    let samples = 0;
+    const start = performance.now();
+    for (let e = 0; e < epochs; e++) {
+      for await (const batch of loader) {
+        samples += batch.size;
+        batch.release();
+        if (stepMs) busy(stepMs);
+      }
+    }
+    const ms = performance.now() - start;
+    const consumerWaitMs = loader.stats().consumerWaitMs - waitBefore;
+    return { samples, ms, samplesPerSecond: (samples / ms) * 1000, consumerWaitMs, mode: loader.mode };
+  } finally {
+    loader.close();
+  }
+}
+
+async function toBlobs(dataset: ImageDataset): Promise<ImageDataset> {
+  const items = await Promise.all(
+    Array.from({ length: dataset.length }, async (_, i) => ({
+      src: await (await fetch(dataset.source(i) as string)).blob(),
+      label: dataset.label(i),
+    })),
+  );
+  return ImageDataset.fromItems(items, dataset.classes, dataset.shape, dataset.name);
+}
+
+declare global {
+  interface Window {
+    bench: { measure: typeof measure };
+  }
+}
+window.bench = { measure };
+document.title = 'Feedline bench (ready)';
