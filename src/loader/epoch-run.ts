@@ -68,6 +68,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   #held: Batch | null = null; // yielded and not yet released
   #awaiting = false; // next() is waiting for a batch
   #stopped: StopReason | null = null;
+  #slotWaiters: Array<() => void> = []; // next() calls waiting for any slot to free up
   #wake: (reason: StopReason) => void = () => {};
   readonly #stop: Promise<StopReason>;
 
@@ -92,11 +93,12 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   fill(): void {
     const { pool, options } = this.ctx;
     while (!this.#stopped && this.#nextDispatch < this.batches.length) {
-      if (options.numWorkers === 0 && (!this.#awaiting || this.#pending.size > 0)) return;
+      if (options.numWorkers === 0 && (!this.#awaiting || this.#pending.size > 0)) break;
       const slot = pool.acquire();
-      if (slot === null) return;
+      if (slot === null) break;
       this.#dispatch(this.#nextDispatch++, slot);
     }
+    for (const wake of this.#slotWaiters.splice(0)) wake();
   }
 
   #dispatch(batch: number, slot: number): void {
@@ -139,6 +141,15 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   async #nextSettled(): Promise<Batch | null> {
     this.#awaiting = true;
     this.fill();
+    // Every slot may still belong to jobs of an epoch that was stopped early:
+    // they free up as those producers report (see NOTE: stopping).
+    while (!this.#stopped && !this.#dispatchedNext()) {
+      await Promise.race([new Promise<void>((wake) => this.#slotWaiters.push(wake)), this.#stop]);
+    }
+    if (this.#stopped) {
+      this.#awaiting = false;
+      return null;
+    }
     const waitFor = this.ctx.options.inOrder
       ? this.#pending.get(this.#delivered)!.settled
       : Promise.race([...this.#pending.values()].map((p) => p.settled));
@@ -155,6 +166,11 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     if (typeof settled === 'string') return null; // stopped while waiting
     this.ctx.stats.addWait(this.epoch, settled.pending.batch, start, performance.now());
     return this.#deliver(settled.pending, settled.report);
+  }
+
+  /** Whatever next() will wait for has been sent to a producer. */
+  #dispatchedNext(): boolean {
+    return this.ctx.options.inOrder ? this.#pending.has(this.#delivered) : this.#pending.size > 0;
   }
 
   /** Turns a settled slot into a Batch, an empty skip, or a raised error. */

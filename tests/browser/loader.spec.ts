@@ -297,3 +297,23 @@ test('stats and trace report per-worker work, the ring and consumer waits', asyn
   expect(result.phases).toMatchObject({ fetch: 50, decode: 50, write: 50, batch: 10, wait: 10 });
   expect(result.workers).toEqual([-1, 0, 1]);
 });
+
+test('a new epoch started while the old one still fills every slot waits for them, then delivers it all', async ({ page }) => {
+  await open(page);
+  const result = await page.evaluate(async () => {
+    const { DataLoader, ImageDataset } = window.feedline;
+    const dataset = await ImageDataset.fromManifest('/datasets/fixtures/manifest.json');
+    const loader = new DataLoader(dataset, { batchSize: 5, numWorkers: 2, prefetchFactor: 1 });
+    const first = loader[Symbol.asyncIterator]();
+    const firstNext = first.next(); // sends batches to both slots
+    const second = loader[Symbol.asyncIterator](); // stops the first: both slots are abandoned, none held
+    const indices: number[] = [];
+    for (let r = await second.next(); !r.done; r = await second.next()) indices.push(...r.value.indices);
+    const stats = loader.stats();
+    loader.close();
+    return { firstDone: (await firstNext).done, indices, ring: stats.ring };
+  });
+  expect(result.firstDone).toBe(true);
+  expect(result.indices).toEqual(range(FIXTURE.train));
+  expect(result.ring).toMatchObject({ slots: 2, free: 2 });
+});
