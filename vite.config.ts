@@ -30,6 +30,9 @@ function crossOriginIsolation(): Plugin {
 
 export default defineConfig({
   plugins: [crossOriginIsolation(), svelte()],
+  // Several pages (the app, the test harness, the bench), and no SPA fallback:
+  // a missing image must be a 404, not index.html with status 200.
+  appType: 'mpa',
   // Module workers: the default 'iife' format cannot code-split a worker.
   worker: { format: 'es' },
   server: { port: 5173 },

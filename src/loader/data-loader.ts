@@ -106,13 +106,17 @@ export class DataLoader implements AsyncIterable<Batch> {
 
   stats(): LoaderStats {
     const inFlight = new Map((this.#producers ?? []).map((p) => [p.id, p.inFlight]));
-    const held = this.#run && !this.#run.stopped ? this.#run.held : 0;
-    const occupancy = this.#pool.occupancy();
+    const heldSlot = this.#run?.heldSlot ?? -1;
+    const states = this.#pool.states().map((state, slot) => (slot === heldSlot ? 'held' : state));
+    const count = (name: string) => states.filter((s) => s === name).length;
     return this.#stats.snapshot(this.mode, inFlight, {
       slots: this.slots,
-      ...occupancy,
-      ready: occupancy.ready - held,
-      held,
+      free: count('free'),
+      filling: count('filling'),
+      ready: count('ready'),
+      failed: count('failed'),
+      held: count('held'),
+      states,
     });
   }
 

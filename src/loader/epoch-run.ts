@@ -69,6 +69,8 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   #awaiting = false; // next() is waiting for a batch
   #stopped: StopReason | null = null;
   #slotWaiters: Array<() => void> = []; // next() calls waiting for any slot to free up
+  readonly #reports: Array<Promise<unknown>> = []; // every job's report this epoch, settled or not
+  #turn = 0; // where the search for the least busy producer starts: ties rotate
   #wake: (reason: StopReason) => void = () => {};
   readonly #stop: Promise<StopReason>;
 
@@ -103,10 +105,10 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
 
   #dispatch(batch: number, slot: number): void {
     const { ctx } = this;
-    const producer = ctx.producers.reduce((best, p) => (p.inFlight < best.inFlight ? p : best));
+    const producer = this.#leastBusy();
     const samples = Array.from(this.batches[batch], (index) => ctx.sample(index));
     const report = producer.load({ epoch: this.epoch, batch, slot, samples }, ctx.pool);
-    report.then((r) => ctx.stats.addReport(r), () => {});
+    this.#reports.push(report.then((r) => ctx.stats.addReport(r), () => {}));
     const pending = { batch, slot, producer, report } as Pending;
     let ready: Promise<BatchReport | null> = report;
     if (ctx.pool.mode === 'shared' && producer.id >= 0) {
@@ -123,10 +125,25 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     this.#pending.set(batch, pending);
   }
 
+  /** The producer with the fewest jobs in flight; among equals, the next in turn. */
+  #leastBusy(): Producer {
+    const { producers } = this.ctx;
+    let best = this.#turn % producers.length;
+    for (let k = 1; k < producers.length; k++) {
+      const i = (this.#turn + k) % producers.length;
+      if (producers[i].inFlight < producers[best].inFlight) best = i;
+    }
+    this.#turn = best + 1;
+    return producers[best];
+  }
+
   async next(): Promise<IteratorResult<Batch>> {
     this.#releaseHeld();
     while (!this.#stopped) {
       if (this.#delivered === this.batches.length) {
+        // The shared-ring fast path yields batches before their reports
+        // arrive; wait for them so stats() is complete when the epoch ends.
+        await Promise.all(this.#reports);
         this.stop('break');
         break;
       }
@@ -209,6 +226,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
       },
     });
     this.#held = batch;
+    this.#heldSlot = pending.slot;
     return batch;
   }
 
@@ -242,8 +260,9 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     throw error;
   }
 
-  /** Batches the consumer holds right now (0 or 1). */
-  get held(): number {
-    return this.#held ? 1 : 0;
+  /** The slot of the batch the consumer holds, or -1. */
+  get heldSlot(): number {
+    return this.#held && !this.#stopped ? this.#heldSlot : -1;
   }
+  #heldSlot = -1;
 }

@@ -8,3 +8,4 @@ export type { TraceEvent, TracePhase } from './protocol.ts';
 export type { EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';
 export type { RingMode } from './slot-pool.ts';
 export type { PixelReader } from './decode.ts';
+export { ringSlotCount } from './ring.ts';

@@ -35,7 +35,11 @@ export interface BatchJob {
 
 export type TracePhase = 'fetch' | 'decode' | 'write' | 'batch' | 'wait';
 
-/** A timed event for the playground's timeline. */
+/**
+ * A timed event for the playground's timeline. Producers emit fetch, decode,
+ * write (per sample) and batch; the consumer emits wait, always with worker -1
+ * (the main thread), so tell the consumer from a numWorkers-0 producer by phase.
+ */
 export interface TraceEvent {
   /** Worker id; -1 is the main thread. */
   worker: number;

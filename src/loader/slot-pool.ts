@@ -9,6 +9,13 @@
 import { SharedRing, SlotState, SlotView, slotLayout, type SlotGeometry, type SlotLayout } from './ring.ts';
 
 export type RingMode = 'shared' | 'transfer';
+export type SlotStateName = 'free' | 'filling' | 'ready' | 'failed';
+const STATE_NAMES: Record<number, SlotStateName> = {
+  [SlotState.FREE]: 'free',
+  [SlotState.FILLING]: 'filling',
+  [SlotState.READY]: 'ready',
+  [SlotState.FAILED]: 'failed',
+};
 
 export class SlotPool {
   readonly layout: SlotLayout;
@@ -65,17 +72,9 @@ export class SlotPool {
     this.#views[slot] = new SlotView(buffer, 0, this.layout);
   }
 
-  /** Counts of slots by state; a slot out with a worker counts as filling. */
-  occupancy(): Record<'free' | 'filling' | 'ready' | 'failed', number> {
-    const counts = { free: 0, filling: 0, ready: 0, failed: 0 };
-    for (const view of this.#views) {
-      const state = view ? view.state : SlotState.FILLING;
-      if (state === SlotState.FREE) counts.free++;
-      else if (state === SlotState.FILLING) counts.filling++;
-      else if (state === SlotState.READY) counts.ready++;
-      else counts.failed++;
-    }
-    return counts;
+  /** Each slot's state, in slot order; a slot out with a worker is filling. */
+  states(): SlotStateName[] {
+    return this.#views.map((view) => STATE_NAMES[view ? view.state : SlotState.FILLING]);
   }
 
   /** A buffer lost with a dead worker is replaced, so the pool keeps its size. */

@@ -31,6 +31,8 @@ export interface RingOccupancy {
   failed: number;
   /** Delivered and not yet released by the consumer. */
   held: number;
+  /** Each slot's state in slot order, for drawing the ring. */
+  states: Array<'free' | 'filling' | 'ready' | 'failed' | 'held'>;
 }
 
 export interface LoaderStats {

@@ -282,14 +282,19 @@ test('stats and trace report per-worker work, the ring and consumer waits', asyn
       phases[e.phase] = (phases[e.phase] ?? 0) + 1;
       workers.add(e.worker);
     });
-    for await (const _ of loader);
-    await new Promise((r) => setTimeout(r, 100)); // late reports from the fast path
-    off();
+    let during: string[] = [];
+    for await (const batch of loader) if (batch.index === 0) during = loader.stats().ring.states;
+    off(); // no waiting: the epoch ends only once every report is in
     const stats = loader.stats();
     loader.close();
-    return { phases, workers: [...workers].sort(), stats };
+    return { phases, workers: [...workers].sort(), stats, during };
   });
   expect(result.stats.batchesDelivered).toBe(10);
+  expect(result.during).toHaveLength(4);
+  expect(result.during[0]).toBe('held'); // batch 0 sits in slot 0 while the consumer has it
+  expect(result.stats.ring.states).toEqual(['free', 'free', 'free', 'free']);
+  // Equally idle workers take turns, so neither is left idle.
+  for (const w of result.stats.workers) expect(w.batches).toBeGreaterThanOrEqual(2);
   expect(result.stats.samplesDelivered).toBe(50);
   expect(result.stats.workers.map((w) => w.id)).toEqual([0, 1]);
   expect(result.stats.workers.reduce((n, w) => n + w.samples, 0)).toBe(50);

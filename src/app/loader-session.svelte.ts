@@ -1,0 +1,206 @@
+/**
+ * One DataLoader at a time and the loop that consumes it, for the dev page.
+ *
+ * NOTE: run lifecycle
+ *
+ *   start() ──> load manifest ──> new DataLoader ──> epochs x (for await batch:
+ *      ^                                               copy pixels, step, release)
+ *      │ settings changed while running (debounced)          │ last epoch
+ *      └──── stop(): abort + loader.close() <────────────────┘ ──> status 'done'
+ *
+ * Every run gets a fresh AbortController; a run whose signal was aborted never
+ * writes status or error again, so an old run finishing late cannot clobber a
+ * newer one. close() makes a waiting `for await` throw LoaderClosedError; that
+ * error is expected and swallowed for an aborted run.
+ */
+import { DataLoader, type LoaderStats, type RingMode } from '../loader/index.ts';
+import { snapshotBatch, type BatchSnapshot } from './batch-snapshot.ts';
+import { loadDataset } from './datasets.ts';
+import { pageIsolation } from './isolation.ts';
+import type { LoaderSettings } from './settings.svelte.ts';
+import { NO_RATES, StatsMeter, type Rates } from './stats-meter.ts';
+import { TraceBuffer } from './trace-buffer.ts';
+
+export type SessionStatus = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
+
+/** Batches kept on screen, newest first. */
+export const RECENT_BATCHES = 12;
+const POLL_MS = 200;
+const RESTART_DEBOUNCE_MS = 150;
+const SETTLE_MS = 1000;
+
+export class LoaderSession {
+  status = $state<SessionStatus>('idle');
+  error = $state<string | null>(null);
+  /** The running loader's mode; before the first run, the one 'auto' will pick. */
+  mode = $state<RingMode>(pageIsolation().expectedMode);
+  /** Epoch the consumer is in (0-based) and batches per epoch. */
+  epoch = $state(0);
+  epochLength = $state(0);
+  slots = $state(0);
+  /** Class names of the running dataset. */
+  classes = $state.raw<readonly string[]>([]);
+  recent = $state.raw<BatchSnapshot[]>([]);
+  stats = $state.raw<LoaderStats | null>(null);
+  rates = $state.raw<Rates>(NO_RATES);
+  /** The last seconds of trace events; not reactive (the timeline polls it per frame). */
+  readonly trace = new TraceBuffer();
+
+  readonly running = $derived(this.status === 'starting' || this.status === 'running');
+
+  #run = 0; // id of the latest run; snapshot keys include it
+  #abort: AbortController | null = null; // the latest run's; null once it ended
+  #loader: DataLoader | null = null; // the latest run's loader, until closed
+  #poll: ReturnType<typeof setInterval> | undefined;
+  #restart: ReturnType<typeof setTimeout> | undefined;
+  readonly #meter = new StatsMeter();
+
+  constructor(readonly settings: LoaderSettings) {}
+
+  /** Starts a run with the current settings, ending any earlier one. */
+  async start(): Promise<void> {
+    this.#end();
+    const run = ++this.#run;
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.#resetView();
+    this.status = 'starting';
+    let loader: DataLoader | null = null;
+    try {
+      const dataset = await loadDataset(this.settings.dataset);
+      if (abort.signal.aborted) return;
+      this.classes = dataset.classes;
+      loader = new DataLoader(dataset, this.settings.loaderOptions());
+      this.#loader = loader;
+      this.mode = loader.mode;
+      this.epochLength = loader.length;
+      this.slots = loader.slots;
+      loader.onTrace((event) => this.trace.addTrace(event));
+      this.#startPolling(loader);
+      this.status = 'running';
+      await this.#consume(loader, run, abort.signal);
+      await this.#settle(loader, abort.signal);
+      if (abort.signal.aborted) return;
+      this.status = 'done';
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      this.status = 'error';
+      this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (this.#abort === abort) {
+        if (loader) this.#sample(loader); // final numbers
+        this.#end();
+      }
+    }
+  }
+
+  /** Stops the running loader and closes it. */
+  stop(): void {
+    if (!this.running) return;
+    this.#end();
+    this.status = 'stopped';
+  }
+
+  toggle(): void {
+    if (this.running) this.stop();
+    else void this.start();
+  }
+
+  /**
+   * Loader settings changed: a running loader restarts with them, and so does
+   * one that just failed (say, on a bad batchSize typed while it ran).
+   */
+  settingsChanged(): void {
+    const restart = () => this.running || this.status === 'error';
+    if (!restart()) return;
+    clearTimeout(this.#restart);
+    this.#restart = setTimeout(() => {
+      if (restart()) void this.start();
+    }, RESTART_DEBOUNCE_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#restart);
+    this.#end();
+  }
+
+  /** The consumer: epochs of `for await`, a simulated training step per batch. */
+  async #consume(loader: DataLoader, run: number, signal: AbortSignal): Promise<void> {
+    for (let epoch = 0; epoch < this.settings.epochs && !signal.aborted; epoch++) {
+      this.epoch = epoch;
+      for await (const batch of loader) {
+        if (signal.aborted) break;
+        // The views die at release(): copy the pixels out first.
+        this.recent = [snapshotBatch(batch, run), ...this.recent].slice(0, RECENT_BATCHES);
+        const delay = this.settings.delayMs;
+        if (delay > 0) {
+          const start = performance.now();
+          await sleep(delay, signal);
+          this.trace.addStep(batch.epoch, batch.index, start, performance.now());
+        }
+        // Held through the step, as a plain `for await` loop holds it.
+        batch.release();
+      }
+    }
+  }
+
+  /**
+   * The shared ring hands a batch over as soon as its slot is READY; the
+   * producer's report (busy time, in-flight count) can arrive just after. Wait
+   * briefly for the last reports so the final numbers add up.
+   */
+  async #settle(loader: DataLoader, signal: AbortSignal): Promise<void> {
+    const deadline = performance.now() + SETTLE_MS;
+    while (!signal.aborted && performance.now() < deadline) {
+      if (loader.stats().workers.every((w) => w.inFlight === 0)) break;
+      await sleep(10, signal);
+    }
+    await sleep(0, signal); // let the last report's stats callback run
+  }
+
+  #startPolling(loader: DataLoader): void {
+    clearInterval(this.#poll);
+    this.#sample(loader);
+    this.#poll = setInterval(() => this.#sample(loader), POLL_MS);
+  }
+
+  #sample(loader: DataLoader): void {
+    const stats = loader.stats();
+    this.stats = stats;
+    this.rates = this.#meter.add(stats, performance.now());
+  }
+
+  #resetView(): void {
+    this.error = null;
+    this.epoch = 0;
+    this.recent = [];
+    this.stats = null;
+    this.rates = NO_RATES;
+    this.trace.clear();
+    this.#meter.reset();
+  }
+
+  /** Aborts the latest run, stops polling and closes its loader. */
+  #end(): void {
+    this.#abort?.abort();
+    this.#abort = null;
+    clearInterval(this.#poll);
+    this.#poll = undefined;
+    this.#loader?.close();
+    this.#loader = null;
+  }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * The dev page (index.html): a person presses Start and watches batches of
+ * fixture images arrive from the workers, in both ring modes.
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+/** Fixtures: 50 train images, batchSize 8 -> 7 batches an epoch (the last holds 2). */
+const BATCHES_PER_EPOCH = 7;
+
+/** Fails the test on any uncaught page error or console error. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  return errors;
+}
+
+/** Runs one fast epoch: no consumer delay, so it ends by itself. */
+async function runOneEpoch(page: Page): Promise<void> {
+  await page.getByTestId('epochs').fill('1');
+  await page.getByTestId('delay').fill('0');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('done');
+  await expect(page.getByTestId('batches-delivered')).toHaveText(String(BATCHES_PER_EPOCH));
+}
+
+/** For each thumbnail canvas: its size and how many of its pixels are not transparent black. */
+function canvasInk(page: Page): Promise<{ width: number; height: number; lit: number }[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLCanvasElement>('[data-testid=batch-canvas]')].map((canvas) => {
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let lit = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] || data[i + 1] || data[i + 2]) lit++;
+      return { width: canvas.width, height: canvas.height, lit };
+    }),
+  );
+}
+
+test('shows an epoch of fixture batches loaded by workers through the shared ring', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  await expect(page.getByTestId('mode-badge')).toContainText('shared');
+  await expect(page.getByTestId('coi-state')).toContainText('true');
+
+  await runOneEpoch(page);
+
+  const cards = page.getByTestId('batch-card');
+  await expect(cards).toHaveCount(BATCHES_PER_EPOCH);
+  // Newest first: the short last batch leads, batch 0 closes the list.
+  await expect(cards.first()).toContainText('batch 6');
+  await expect(cards.first()).toContainText('2 img');
+  await expect(cards.last()).toContainText('batch 0');
+  await expect(cards.first()).toContainText(/worker [01]/);
+  const ink = await canvasInk(page);
+  expect(ink).toHaveLength(BATCHES_PER_EPOCH);
+  for (const canvas of ink) {
+    expect(canvas.width).toBeGreaterThan(0);
+    // Most of every thumbnail is colored (the gaps between them are not).
+    expect(canvas.lit).toBeGreaterThan((canvas.width * canvas.height) / 2);
+  }
+  await expect(page.getByTestId('samples-delivered')).toHaveText('50');
+  await expect(page.getByTestId('worker-row')).toHaveCount(2);
+  await page.screenshot({ path: '/tmp/dev-page.png', fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('falls back to transfer mode without cross-origin isolation, and batches still arrive', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/?coi=0');
+  await expect(page.getByTestId('mode-badge')).toContainText('transfer');
+  await expect(page.getByTestId('coi-state')).toContainText('false');
+
+  await runOneEpoch(page);
+
+  await expect(page.getByTestId('mode-badge')).toContainText('transfer');
+  await expect(page.getByTestId('batch-card')).toHaveCount(BATCHES_PER_EPOCH);
+  const ink = await canvasInk(page);
+  expect(ink.every((canvas) => canvas.lit > 0)).toBe(true);
+  await page.screenshot({ path: '/tmp/dev-page-transfer.png', fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('loads on the main thread with numWorkers 0', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  await page.getByTestId('workers-0').check({ force: true });
+  await runOneEpoch(page);
+  await expect(page.getByTestId('batch-card').first()).toContainText('main thread');
+  await expect(page.getByTestId('worker-row')).toHaveCount(1);
+  expect(errors).toEqual([]);
+});
+
+test('restarts a running loader when a control changes', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  await page.getByTestId('delay').fill('200');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('batch-card').first()).toContainText('8 img');
+
+  await page.getByTestId('batch-size').fill('16');
+  // The new loader's batches hold 16 images; the old ones are gone.
+  await expect(page.getByTestId('batch-card').first()).toContainText('16 img');
+  await expect(page.getByTestId('batch-card').filter({ hasText: '8 img' })).toHaveCount(0);
+  await expect(page.getByTestId('status')).toHaveText('running');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('stopped');
+  expect(errors).toEqual([]);
+});
+
+test("shows the loader's option error, and runs again once the option is fixed", async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('delay').fill('200');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('running');
+
+  await page.getByTestId('prefetch').fill('100');
+  await expect(page.getByTestId('status')).toHaveText('error');
+  await expect(page.getByTestId('error')).toContainText('prefetchFactor');
+
+  await page.getByTestId('prefetch').fill('3');
+  await expect(page.getByTestId('status')).toHaveText('running');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  await expect(page.getByTestId('ring-slot')).toHaveCount(6);
+  await page.getByTestId('start-button').click();
+});
