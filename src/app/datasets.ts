@@ -20,7 +20,21 @@ export const DATASETS: readonly DatasetEntry[] = [
     label: 'fixtures',
     manifest: '/datasets/fixtures/manifest.json',
     split: 'train',
-    description: '50 tiny 12×10 RGB PNGs: red, green, blue, gray (npm run fixtures)',
+    description: '50 tiny 12×10 RGB PNGs with known pixels: what the tests check against',
+  },
+  {
+    id: 'mnist',
+    label: 'mnist',
+    manifest: '/datasets/mnist/manifest.json',
+    split: 'train',
+    description: '8,000 real handwritten digits, 28×28 grayscale PNGs',
+  },
+  {
+    id: 'shapes',
+    label: 'shapes (decode-heavy)',
+    manifest: '/datasets/shapes/manifest.json',
+    split: 'train',
+    description: '2,000 JPEGs of six shapes, 160×160 RGB: decoding is the bottleneck',
   },
 ];
 

@@ -125,3 +125,32 @@ test("shows the loader's option error, and runs again once the option is fixed",
   await expect(page.getByTestId('ring-slot')).toHaveCount(6);
   await page.getByTestId('start-button').click();
 });
+
+test('shows real MNIST digits and decode-heavy shapes when those datasets are picked', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  await page.getByTestId('dataset').selectOption('mnist');
+  await page.getByTestId('epochs').fill('1');
+  await page.getByTestId('delay').fill('0');
+  await page.getByTestId('start-button').click();
+  // 8,000 digits at batchSize 8: watch a few arrive, then stop.
+  await expect.poll(async () => Number(await page.getByTestId('batches-delivered').textContent())).toBeGreaterThan(5);
+  const cards = page.getByTestId('batch-card');
+  await expect(cards.first()).toContainText('8 img');
+  const ink = await canvasInk(page);
+  // Digits are white strokes on black: some, but far from all, pixels are lit.
+  for (const canvas of ink.slice(0, 3)) {
+    expect(canvas.lit).toBeGreaterThan(canvas.width * canvas.height * 0.05);
+    expect(canvas.lit).toBeLessThan(canvas.width * canvas.height * 0.6);
+  }
+  await page.screenshot({ path: '/tmp/dev-page-mnist.png' });
+  await page.getByTestId('dataset').selectOption('shapes');
+  // The loader restarts on the new dataset: 160x160 shapes shrink to 40 px thumbnails, digits stay 28 px.
+  expect(ink[0].height).toBe(28);
+  await expect.poll(async () => (await canvasInk(page))[0]?.height, { timeout: 60_000 }).toBe(40);
+  const shapes = (await canvasInk(page))[0];
+  expect(shapes.lit).toBeGreaterThan(shapes.width * shapes.height * 0.9); // textured backgrounds everywhere
+  await page.screenshot({ path: '/tmp/dev-page-shapes.png' });
+  await page.getByTestId('start-button').click(); // stop
+  expect(errors).toEqual([]);
+});
