@@ -28,8 +28,19 @@ interface Scenario {
   inMemory?: boolean;
 }
 
+const SHAPES = '/datasets/shapes/manifest.json';
 const resized = { batchSize: 10, image: { width: 224, height: 224 } };
 const scenarios: Scenario[] = [
+  { name: 'shapes 160x160 JPEG over HTTP, loader only', manifest: SHAPES, options: { batchSize: 32 }, epochs: 1, stepMs: 0 },
+  { name: 'shapes 160x160 JPEG from Blobs, loader only', manifest: SHAPES, options: { batchSize: 32 }, epochs: 1, stepMs: 0, inMemory: true },
+  {
+    name: 'shapes 160x160 JPEG from Blobs, 30 ms step per batch',
+    manifest: SHAPES,
+    options: { batchSize: 32 },
+    epochs: 1,
+    stepMs: 30,
+    inMemory: true,
+  },
   { name: 'fixtures 12x10 over HTTP, loader only', manifest: FIXTURES, options: { batchSize: 10 }, epochs: 20, stepMs: 0 },
   { name: 'fixtures 12x10 from Blobs, loader only', manifest: FIXTURES, options: { batchSize: 10 }, epochs: 20, stepMs: 0, inMemory: true },
   { name: 'fixtures resized to 224x224 from Blobs, loader only', manifest: FIXTURES, options: resized, epochs: 10, stepMs: 0, inMemory: true },

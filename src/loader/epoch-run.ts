@@ -143,7 +143,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
       if (this.#delivered === this.batches.length) {
         // The shared-ring fast path yields batches before their reports
         // arrive; wait for them so stats() is complete when the epoch ends.
-        await Promise.all(this.#reports);
+        await Promise.race([Promise.all(this.#reports), this.#stop]);
         this.stop('break');
         break;
       }

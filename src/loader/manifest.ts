@@ -47,7 +47,8 @@ export function validateManifest(value: unknown, url: string): Manifest {
   classes.forEach((c, i) => {
     if (typeof c !== 'string') fail(`"classes[${i}]" must be a string, got ${describe(c)}`);
   });
-  if (new Set(classes).size !== classes.length) fail(`"classes" has duplicate names`);
+  const repeated = classes.find((c, i) => classes.indexOf(c) !== i);
+  if (repeated !== undefined) fail(`"classes" names ${describe(repeated)} more than once`);
   for (const key of ['width', 'height'] as const) {
     if (m[key] !== undefined && !isPositiveInt(m[key])) fail(`"${key}" must be a positive integer, got ${describe(m[key])}`);
   }

@@ -34,7 +34,7 @@ export interface DataLoaderOptions {
   /** Samples per batch. Default 1, as in PyTorch. */
   batchSize?: number;
   shuffle?: boolean;
-  /** With shuffle, the order of epoch e is a function of (seed, e) only. */
+  /** With shuffle, the order of epoch e is a function of (seed, e) only. Its low 32 bits are used. */
   seed?: number;
   /** Worker threads; 0 loads on the main thread (the no-prefetch baseline). */
   numWorkers?: number;
@@ -75,9 +75,16 @@ export interface ResolvedOptions {
 }
 
 const MAX_WORKERS = 64;
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** The bad value as the user wrote it: JSON would print NaN and Infinity as null. */
+function show(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint' || value === undefined) return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
 
 function fail(option: string, value: unknown, fix: string): never {
-  throw new OptionError(`\`DataLoader\` option \`${option}\` ${fix}; got ${JSON.stringify(value) ?? String(value)}.`);
+  throw new OptionError(`\`DataLoader\` option \`${option}\` ${fix}; got ${show(value)}.`);
 }
 
 function positiveInt(option: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -94,7 +101,10 @@ export function resolveOptions(options: DataLoaderOptions, declared: DeclaredSha
     fail('numWorkers', numWorkers, `must be an integer from 0 (load on the main thread) to ${MAX_WORKERS}`);
   }
   const timeoutMs = options.timeoutMs ?? 0;
-  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) fail('timeoutMs', timeoutMs, 'must be 0 (no limit) or more');
+  // setTimeout fires at once for delays past 2^31 - 1 ms, so larger bounds are refused, not silently broken.
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    fail('timeoutMs', timeoutMs, `must be 0 (no limit) or a number of ms up to ${MAX_TIMEOUT_MS} (about 24.8 days)`);
+  }
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) fail('seed', seed, 'must be an integer');
   const dtype = options.dtype ?? 'uint8';

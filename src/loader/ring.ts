@@ -32,7 +32,10 @@
  * | 4                        | 4                   | int32   | VERSION    | main       | anyone   |
  * | 8                        | 4                   | int32   | SLOT_COUNT | main       | anyone   |
  * | 12                       | 4                   | int32   | SLOT_BYTES | main       | anyone   |
- * | 16                       | 48                  | -       | reserved   |            |          |
+ * | 16                       | 4                   | int32   | BATCH_SIZE | main       | anyone   |
+ * | 20                       | 4                   | int32   | SAMPLE_ELEMENTS | main  | anyone   |
+ * | 24                       | 4                   | int32   | DTYPE (0 uint8, 1 float32) | main | anyone |
+ * | 28                       | 36                  | -       | reserved   |            |          |
  * | RING_HEADER_BYTES (64) + s * slotBytes: slot s                                               |
  * | +0                       | 4                   | int32   | STATE      | see above  | both     |
  * | +4                       | 4                   | int32   | EPOCH      | producer   | consumer |
@@ -52,6 +55,8 @@
 export const RING_MAGIC = 0x46444c4e; // 'FDLN'
 export const RING_VERSION = 1;
 export const RING_HEADER_BYTES = 64;
+/** Header bytes in use (MAGIC .. DTYPE); the rest up to RING_HEADER_BYTES is reserved. */
+export const RING_HEADER_USED_BYTES = 28;
 export const SLOT_HEADER_BYTES = 32;
 const SLOT_ALIGN = 64; // cache-line aligned slots; pixels 16-aligned inside
 
@@ -60,6 +65,10 @@ const H_MAGIC = 0;
 const H_VERSION = 1;
 const H_SLOT_COUNT = 2;
 const H_SLOT_BYTES = 3;
+const H_BATCH_SIZE = 4;
+const H_SAMPLE_ELEMENTS = 5;
+const H_DTYPE = 6;
+const DTYPE_CODES: Record<PixelDType, number> = { uint8: 0, float32: 1 };
 
 // Slot header words (int32 index relative to the slot).
 export const S_STATE = 0;
@@ -235,6 +244,9 @@ export class SharedRing {
     header[H_VERSION] = RING_VERSION;
     header[H_SLOT_COUNT] = slotCount;
     header[H_SLOT_BYTES] = layout.slotBytes;
+    header[H_BATCH_SIZE] = geometry.batchSize;
+    header[H_SAMPLE_ELEMENTS] = geometry.sampleElements;
+    header[H_DTYPE] = DTYPE_CODES[geometry.dtype];
     return new SharedRing(buffer, layout, slotCount);
   }
 
@@ -245,10 +257,12 @@ export class SharedRing {
     if (header[H_MAGIC] !== RING_MAGIC || header[H_VERSION] !== RING_VERSION) {
       throw new Error(`\`SharedRing.attach\`: not a Feedline ring (magic ${header[H_MAGIC]}, version ${header[H_VERSION]})`);
     }
-    if (header[H_SLOT_BYTES] !== layout.slotBytes) {
-      throw new Error(
-        `\`SharedRing.attach\`: slot size ${header[H_SLOT_BYTES]} does not match the geometry's ${layout.slotBytes}`,
-      );
+    // The whole geometry, not just the slot size: two geometries can share a
+    // slot size and still disagree on where indices and pixels start.
+    const stored = `batchSize ${header[H_BATCH_SIZE]}, sampleElements ${header[H_SAMPLE_ELEMENTS]}, dtype code ${header[H_DTYPE]}, slotBytes ${header[H_SLOT_BYTES]}`;
+    const wanted = `batchSize ${geometry.batchSize}, sampleElements ${geometry.sampleElements}, dtype code ${DTYPE_CODES[geometry.dtype]}, slotBytes ${layout.slotBytes}`;
+    if (stored !== wanted) {
+      throw new Error(`\`SharedRing.attach\`: the ring was built for ${stored}, not ${wanted}`);
     }
     return new SharedRing(buffer, layout, header[H_SLOT_COUNT]);
   }

@@ -102,7 +102,7 @@ export class StatsCollector {
 
   /** Samples of a batch the consumer received, and the ones it lost. */
   addDelivered(epoch: number, count: number, skipped: SampleFailure[]): void {
-    this.batchesDelivered++;
+    if (count > 0) this.batchesDelivered++; // a batch whose samples were all skipped is never yielded
     this.samplesDelivered += count;
     this.skipped.push(...skipped);
     const stats = this.epochs.get(epoch);

@@ -5,8 +5,10 @@
  */
 
 /**
- * Luma from RGB with integer weights that sum to 256 (ITU-R BT.601, as PIL's
- * 'L' mode): a gray pixel (r = g = b = v) maps to exactly v.
+ * Luma from RGB with ITU-R BT.601 weights (0.299, 0.587, 0.114, as PIL's 'L'
+ * mode) in 8-bit fixed point: 77/256, 150/256, 29/256. They sum to 256, so a
+ * gray pixel (r = g = b = v) maps to exactly v; elsewhere the result can
+ * differ from PIL's by one (pure green: 149 here, 150 in PIL).
  */
 const LUMA_R = 77;
 const LUMA_G = 150;

@@ -1,0 +1,17 @@
+/**
+ * A loader worker thread for the DataLoader tests: the library's own worker
+ * API (as workers/loader.worker.ts exposes it), with a FakeReader instead of
+ * the canvas. workerData.reader is the FakeReaderConfig.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { expose } from 'comlink';
+import { createWorkerApi } from '../../../src/loader/worker-api.ts';
+import { FakeReader, type FakeReaderConfig } from './fake-reader.ts';
+import { parentEndpoint } from './threads.ts';
+
+const config = (workerData as { reader: FakeReaderConfig }).reader;
+if (config.crashAtStartup) throw new Error('fake failure while the worker script starts');
+expose(
+  createWorkerApi((image) => new FakeReader(image, config)),
+  parentEndpoint(parentPort!),
+);
