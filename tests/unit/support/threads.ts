@@ -4,7 +4,7 @@
  *
  * Node 20 cannot run .ts in a worker, and `execArgv: ['--import', 'tsx']` does
  * not help (tsx registers its ESM hooks on the main thread only). So an entry
- * is bundled with esbuild (a dependency of both vite and tsx) into one .mjs file
+ * is bundled with esbuild (a devDependency) into one .mjs file
  * under the OS temp folder, named by content hash: a thread then starts in
  * ~25 ms instead of ~250 ms.
  * Where esbuild cannot be loaded, or FEEDLINE_TEST_WORKERS=tsx, the thread runs
@@ -25,7 +25,7 @@ import type { Endpoint } from 'comlink';
 import type { WorkerLike } from '../../../src/loader/producers.ts';
 
 const BOOT = new URL('./ts-worker.mjs', import.meta.url);
-const ESBUILD = 'esbuild'; // a variable: no static dependency on a package we do not declare
+const ESBUILD = 'esbuild'; // a devDependency (also vite's and tsx's); imported lazily so the tsx fallback works without it
 
 /** A runnable worker script: a bundle, or a .ts entry that needs the tsx bootstrap. */
 export interface WorkerScript {
