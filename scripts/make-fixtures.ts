@@ -6,42 +6,34 @@
  *
  *   npx tsx scripts/make-fixtures.ts [--force]
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { encode } from 'fast-png';
 import { FIXTURE, fixtureFile, fixtureLabel, fixtureRgb } from '../tests/fixtures/pattern.ts';
+import { fileWriter, isCurrent, isMainModule, repoRoot, resetDir, writeStamp } from './datasets/output-dir.ts';
+import { writeManifest } from './datasets/manifest-writer.ts';
 
-const VERSION = 1; // bump when the pattern or layout changes
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'public', 'datasets', FIXTURE.name);
-const stamp = join(out, '.version');
+const STAMP = '1'; // bump when the pattern or layout changes
 
-function upToDate(): boolean {
-  return existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === String(VERSION);
-}
+export const defaultFixturesDir = join(repoRoot, 'public', 'datasets', FIXTURE.name);
 
-function main(): void {
-  if (!process.argv.includes('--force') && upToDate()) return;
-  rmSync(out, { recursive: true, force: true });
+/** Writes the fixtures into `out` unless they are current there (or `force`); returns the images written. */
+export function makeFixtures(out: string = defaultFixturesDir, { force = false } = {}): number {
+  if (!force && isCurrent(out, STAMP)) return 0;
+  resetDir(out);
+  const write = fileWriter(out);
   const total = FIXTURE.train + FIXTURE.test;
   const items = Array.from({ length: total }, (_, i) => ({ src: fixtureFile(i), label: fixtureLabel(i) }));
   for (const [i, item] of items.entries()) {
-    const file = join(out, item.src);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, encode({ width: FIXTURE.width, height: FIXTURE.height, data: fixtureRgb(i), channels: 3, depth: 8 }));
+    write(item.src, encode({ width: FIXTURE.width, height: FIXTURE.height, data: fixtureRgb(i), channels: 3, depth: 8 }));
   }
-  const manifest = {
-    name: FIXTURE.name,
-    classes: FIXTURE.classes,
-    width: FIXTURE.width,
-    height: FIXTURE.height,
-    channels: FIXTURE.channels,
-    splits: { train: items.slice(0, FIXTURE.train), test: items.slice(FIXTURE.train) },
-  };
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
-  writeFileSync(stamp, `${VERSION}\n`);
-  console.log(`fixtures: wrote ${total} PNGs and manifest.json to ${out}`);
+  const { name, classes, width, height, channels } = FIXTURE;
+  const splits = { train: items.slice(0, FIXTURE.train), test: items.slice(FIXTURE.train) };
+  writeManifest(out, { name, classes, width, height, channels, splits });
+  writeStamp(out, STAMP);
+  return total;
 }
 
-main();
+if (isMainModule(import.meta.url)) {
+  const written = makeFixtures(defaultFixturesDir, { force: process.argv.includes('--force') });
+  if (written) console.log(`fixtures: wrote ${written} PNGs and manifest.json to ${relative(process.cwd(), defaultFixturesDir)}`);
+}

@@ -27,7 +27,6 @@ export type SessionStatus = 'idle' | 'starting' | 'running' | 'done' | 'stopped'
 export const RECENT_BATCHES = 12;
 const POLL_MS = 200;
 const RESTART_DEBOUNCE_MS = 150;
-const SETTLE_MS = 1000;
 
 export class LoaderSession {
   status = $state<SessionStatus>('idle');
@@ -78,8 +77,8 @@ export class LoaderSession {
       loader.onTrace((event) => this.trace.addTrace(event));
       this.#startPolling(loader);
       this.status = 'running';
+      // An epoch ends only once every worker's report is in, so the final stats are complete here.
       await this.#consume(loader, run, abort.signal);
-      await this.#settle(loader, abort.signal);
       if (abort.signal.aborted) return;
       this.status = 'done';
     } catch (error) {
@@ -142,20 +141,6 @@ export class LoaderSession {
         batch.release();
       }
     }
-  }
-
-  /**
-   * The shared ring hands a batch over as soon as its slot is READY; the
-   * producer's report (busy time, in-flight count) can arrive just after. Wait
-   * briefly for the last reports so the final numbers add up.
-   */
-  async #settle(loader: DataLoader, signal: AbortSignal): Promise<void> {
-    const deadline = performance.now() + SETTLE_MS;
-    while (!signal.aborted && performance.now() < deadline) {
-      if (loader.stats().workers.every((w) => w.inFlight === 0)) break;
-      await sleep(10, signal);
-    }
-    await sleep(0, signal); // let the last report's stats callback run
   }
 
   #startPolling(loader: DataLoader): void {

@@ -30,8 +30,6 @@ export class LoaderSettings {
     };
   }
 
-  /** Changes whenever a setting that needs a new loader changes. */
-  readonly restartKey = $derived(
-    JSON.stringify([this.dataset, this.numWorkers, this.batchSize, this.prefetchFactor, this.shuffle, this.seed]),
-  );
+  /** Changes whenever a setting that needs a new loader changes: the dataset or any loader option. */
+  readonly restartKey = $derived(JSON.stringify([this.dataset, this.loaderOptions()]));
 }

@@ -65,7 +65,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   #nextDispatch = 0; // batches [0, #nextDispatch) were sent to a producer
   #delivered = 0; // batches settled for the consumer: yielded, empty, or raised
   readonly #pending = new Map<number, Pending>(); // dispatched, not yet delivered
-  #held: Batch | null = null; // yielded and not yet released
+  #held: { batch: Batch; slot: number } | null = null; // yielded and not yet released
   #awaiting = false; // next() is waiting for a batch
   #stopped: StopReason | null = null;
   #slotWaiters: Array<() => void> = []; // next() calls waiting for any slot to free up
@@ -221,17 +221,16 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
       skipped,
       worker: pending.producer.id,
       onRelease: () => {
-        if (this.#held === batch) this.#held = null;
+        if (this.#held?.batch === batch) this.#held = null;
         ctx.freeSlot(pending.slot);
       },
     });
-    this.#held = batch;
-    this.#heldSlot = pending.slot;
+    this.#held = { batch, slot: pending.slot };
     return batch;
   }
 
   #releaseHeld(): void {
-    this.#held?.release();
+    this.#held?.batch.release();
     this.#held = null;
   }
 
@@ -262,7 +261,6 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
 
   /** The slot of the batch the consumer holds, or -1. */
   get heldSlot(): number {
-    return this.#held && !this.#stopped ? this.#heldSlot : -1;
+    return this.#held?.slot ?? -1;
   }
-  #heldSlot = -1;
 }

@@ -7,13 +7,13 @@ import { transfer } from 'comlink';
 import { BatchExecutor } from './batch-executor.ts';
 import type { PixelReader } from './decode.ts';
 import type { ImageOptions } from './options.ts';
-import type { BatchJob, BatchReport, LoaderWorkerApi, TransferResult, WorkerInit } from './protocol.ts';
-import { SharedRing, SlotView, slotLayout } from './ring.ts';
+import type { BatchJob, BatchReport, LoaderWorkerApi, TransferResult } from './protocol.ts';
+import { SharedRing, SlotView, slotLayout, type SlotLayout } from './ring.ts';
 
 export function createWorkerApi(makeReader: (image: ImageOptions) => PixelReader): LoaderWorkerApi {
   let executor: BatchExecutor | null = null;
   let ring: SharedRing | null = null;
-  let init: WorkerInit | null = null;
+  let layout: SlotLayout | null = null;
 
   const ready = (): BatchExecutor => {
     if (!executor) throw new Error('`LoaderWorker`: load() called before init()');
@@ -22,7 +22,7 @@ export function createWorkerApi(makeReader: (image: ImageOptions) => PixelReader
 
   return {
     init(config) {
-      init = config;
+      layout = slotLayout(config.geometry);
       executor = new BatchExecutor(config.workerId, config.options, makeReader(config.options.image));
       executor.tracing = config.tracing;
       ring = config.ring ? SharedRing.attach(config.ring, config.geometry) : null;
@@ -34,7 +34,7 @@ export function createWorkerApi(makeReader: (image: ImageOptions) => PixelReader
     },
     async loadInto(job: BatchJob, buffer: ArrayBuffer): Promise<TransferResult> {
       const run = ready();
-      const view = new SlotView(buffer, 0, slotLayout(init!.geometry));
+      const view = new SlotView(buffer, 0, layout!);
       const report = await run.run(job, view);
       // Comlink transfers only top-level values: the buffer goes back moved, not copied.
       return transfer({ report, buffer }, [buffer]);
