@@ -7,4 +7,4 @@ import { expose } from 'comlink';
 import { CanvasPixelReader } from '../src/loader/decode.ts';
 import { createWorkerApi } from '../src/loader/worker-api.ts';
 
-expose(createWorkerApi((image) => new CanvasPixelReader(image)));
+expose(createWorkerApi((image, maxPixels) => new CanvasPixelReader(image, maxPixels)));

@@ -3,7 +3,7 @@
  * labels only; pixels are made by the loader's workers.
  */
 import { OptionError } from './errors.ts';
-import { ManifestError, validateManifest } from './manifest.ts';
+import { ManifestError, checkManifest } from './manifest.ts';
 
 /** A URL (absolute, or relative to the page) or a Blob/File. */
 export type ImageSource = string | Blob;
@@ -30,18 +30,51 @@ function absoluteUrl(url: string): string {
   }
 }
 
+/** A manifest item that cannot be a sample, kept so that the loader accounts for it. */
+export interface InvalidItem {
+  /** Its index in the dataset (its position in the split). */
+  index: number;
+  /** What is wrong, naming the item: 'label outside classes', 'no "src"', a repeated "src". */
+  problem: string;
+}
+
+export interface FromManifestOptions {
+  /**
+   * false (default): an invalid item (label outside `classes`, no "src", a
+   * repeated "src") stays in the dataset as a sample that fails with reason
+   * 'manifest', so the loader's `onError` decides: 'skip' lists it in
+   * `stats().skipped`, 'raise' throws at its batch. true: the first invalid
+   * item refuses the whole manifest with a ManifestError.
+   */
+  strict?: boolean;
+}
+
 export class ImageDataset {
   readonly #sources: ImageSource[];
   readonly #labels: Int32Array;
+  readonly #invalid: ReadonlyMap<number, string>; // index -> problem, for items kept though invalid
 
   private constructor(
     items: readonly DatasetItem[],
     readonly classes: readonly string[],
     readonly shape: DeclaredShape,
     readonly name: string,
+    invalid: ReadonlyMap<number, string> = new Map(),
   ) {
     this.#sources = items.map((item) => item.src);
     this.#labels = Int32Array.from(items, (item) => item.label);
+    this.#invalid = invalid;
+  }
+
+  /** Manifest items that cannot load (see FromManifestOptions.strict), in index order. */
+  get invalidItems(): InvalidItem[] {
+    return [...this.#invalid].map(([index, problem]) => ({ index, problem }));
+  }
+
+  /** Why sample i cannot load, if its manifest item is invalid; else null. */
+  problem(i: number): string | null {
+    this.#check(i);
+    return this.#invalid.get(i) ?? null;
   }
 
   /** Number of samples (PyTorch's len(dataset)). */
@@ -95,7 +128,7 @@ export class ImageDataset {
    * item's `src` is resolved against the manifest's own URL, so a manifest
    * works from any folder or origin.
    */
-  static async fromManifest(url: string | URL, split = 'train'): Promise<ImageDataset> {
+  static async fromManifest(url: string | URL, split = 'train', options: FromManifestOptions = {}): Promise<ImageDataset> {
     const absolute = absoluteUrl(String(url));
     let response: Response;
     try {
@@ -110,15 +143,23 @@ export class ImageDataset {
     } catch (cause) {
       throw new ManifestError(absolute, `the response is not valid JSON: ${String(cause)}`, cause);
     }
-    const manifest = validateManifest(json, absolute);
+    const { manifest, problems } = checkManifest(json, absolute);
     const items = manifest.splits[split];
     if (!items) {
       const known = Object.keys(manifest.splits).join(', ') || 'none';
       throw new ManifestError(absolute, `it has no split "${split}" (splits: ${known})`);
     }
-    const resolved = items.map((item) => ({ src: new URL(item.src, absolute).href, label: item.label }));
+    const invalid = new Map(problems.filter((p) => p.split === split).map((p) => [p.index, p.problem]));
+    if (options.strict && invalid.size > 0) throw new ManifestError(absolute, invalid.values().next().value!);
+    const resolved = items.map((item, i) => {
+      if (!invalid.has(i)) return { src: new URL(item.src, absolute).href, label: item.label };
+      // Kept so the loader can account for it: the source names the item when it has no usable "src".
+      const { src, label } = (typeof item === 'object' && item !== null ? item : {}) as Partial<Record<string, unknown>>;
+      const source = typeof src === 'string' && src !== '' ? new URL(src, absolute).href : `${absolute}#splits.${split}[${i}]`;
+      return { src: source, label: Number.isInteger(label) ? (label as number) : -1 };
+    });
     const { width, height, channels } = manifest;
-    return new ImageDataset(resolved, manifest.classes, { width, height, channels }, `${manifest.name}/${split}`);
+    return new ImageDataset(resolved, manifest.classes, { width, height, channels }, `${manifest.name}/${split}`, invalid);
   }
 }
 

@@ -6,7 +6,8 @@
  */
 import { SampleLoadError } from './errors.ts';
 import type { ImageSource } from './dataset.ts';
-import type { ImageOptions } from './options.ts';
+import { HEADER_MAX_BYTES, HEADER_PREFIX_BYTES, describeSize, readImageHeader, type HeaderInfo } from './image-header.ts';
+import { DEFAULT_MAX_PIXELS, type ImageOptions } from './options.ts';
 import { placement } from './transforms.ts';
 
 /** Reads one sample as RGBA bytes at the target size. Implemented per platform. */
@@ -24,7 +25,11 @@ export class CanvasPixelReader implements PixelReader {
   #canvas: OffscreenCanvas | null = null;
   #context: OffscreenCanvasRenderingContext2D | null = null;
 
-  constructor(readonly image: ImageOptions) {}
+  /** `maxPixels`: a larger image is refused, from its header when it declares its size. */
+  constructor(
+    readonly image: ImageOptions,
+    readonly maxPixels: number = DEFAULT_MAX_PIXELS,
+  ) {}
 
   async read(source: ImageSource, signal: AbortSignal, mark?: PhaseMark): Promise<Uint8ClampedArray> {
     let t = performance.now();
@@ -32,17 +37,23 @@ export class CanvasPixelReader implements PixelReader {
     if (mark && typeof source === 'string') mark('fetch', t);
     if (blob.size === 0) throw new SampleLoadError('source', 'the source is empty (0 bytes)');
     t = performance.now();
+    const header = await inspect(blob, this.maxPixels);
     let bitmap: ImageBitmap;
     try {
       // 'none' twice: raw stored values, as PIL would read them.
       bitmap = await createImageBitmap(blob, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
     } catch (cause) {
-      const type = blob.type ? ` (${blob.type}, ${blob.size} bytes)` : ` (${blob.size} bytes)`;
-      throw new SampleLoadError('decode', `the browser cannot decode it as an image${type}`, cause);
+      throw new SampleLoadError('decode', undecodable(blob, header), cause);
     }
     if (signal.aborted) {
       bitmap.close();
       throw signal.reason;
+    }
+    if (bitmap.width * bitmap.height > this.maxPixels) {
+      // A format whose header we do not read (TIFF, ICO, SVG): refused after decoding.
+      const size = describeSize(bitmap.width, bitmap.height);
+      bitmap.close();
+      throw new SampleLoadError('oversize', `it decodes to ${size}, more than \`maxPixels\` (${this.maxPixels})`);
     }
     mark?.('decode', t);
     t = performance.now();
@@ -80,6 +91,47 @@ export class CanvasPixelReader implements PixelReader {
     }
     return this.#context;
   }
+}
+
+/**
+ * Reads the header from the first bytes (more only if the size lies further
+ * in) and refuses what must not reach the decoder: text, and images that
+ * declare more than `maxPixels`. Returns what it found, for messages.
+ */
+export async function inspect(blob: Blob, maxPixels: number): Promise<HeaderInfo> {
+  let have = Math.min(blob.size, HEADER_PREFIX_BYTES);
+  let header = readImageHeader(new Uint8Array(await blob.slice(0, have).arrayBuffer()));
+  while (header.kind === 'image' && header.width === null && header.needBytes !== null && have < blob.size) {
+    const next = Math.min(blob.size, HEADER_MAX_BYTES, Math.max(header.needBytes, 2 * have));
+    if (next <= have) break;
+    have = next;
+    header = readImageHeader(new Uint8Array(await blob.slice(0, have).arrayBuffer()));
+  }
+  if (header.kind === 'text') {
+    const what = header.text === 'html' ? 'an HTML page (a server error page saved as an image?)' : `${header.text.toUpperCase()} text`;
+    const svg = header.text === 'svg' ? ': createImageBitmap cannot decode SVG from a Blob, rasterize it first' : '';
+    throw new SampleLoadError('decode', `the bytes are not an image but ${what}, starting "${header.excerpt}"${svg}`);
+  }
+  if (header.kind === 'image' && header.width !== null && header.width * header.height > maxPixels) {
+    throw new SampleLoadError(
+      'oversize',
+      `its ${header.format.toUpperCase()} header declares ${describeSize(header.width, header.height)}, ` +
+        `more than \`maxPixels\` (${maxPixels}); refused before decoding (raise \`maxPixels\` if it is meant to be this big)`,
+    );
+  }
+  return header;
+}
+
+/** Why createImageBitmap refused the bytes, as far as their header tells. */
+function undecodable(blob: Blob, header: HeaderInfo): string {
+  const bytes = blob.type ? `${blob.type}, ${blob.size} bytes` : `${blob.size} bytes`;
+  if (header.kind === 'image') {
+    const format = header.format.toUpperCase();
+    if (header.format === 'tiff' || header.format === 'heif') return `this browser cannot decode ${format} images (${bytes})`;
+    return `the browser cannot decode it as ${format} (${bytes}): truncated or corrupt`;
+  }
+  const first = header.kind === 'unknown' ? `; first bytes ${header.firstBytes}` : '';
+  return `the browser cannot decode it as an image: not a format it knows (${bytes}${first})`;
 }
 
 async function fetchBlob(url: string, signal: AbortSignal): Promise<Blob> {

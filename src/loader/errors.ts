@@ -10,6 +10,8 @@ export type SampleFailureReason =
   | 'network' // fetch failed: offline, CORS refusal, connection reset
   | 'decode' // the bytes are not an image the browser can decode
   | 'timeout' // the sample took longer than `timeoutMs`
+  | 'oversize' // the image has more pixels than `maxPixels` (refused from its header where it tells)
+  | 'manifest' // the manifest item itself is invalid: label outside `classes`, no "src", a duplicate
   | 'source'; // the source itself is unusable (wrong type, empty)
 
 export interface SerializedError {
@@ -100,10 +102,11 @@ export class WorkerError extends FeedlineError {
   override name = 'WorkerError';
   constructor(
     readonly worker: number,
-    message: string,
+    /** What happened, without the "DataLoader worker N: " prefix. */
+    readonly problem: string,
     cause?: unknown,
   ) {
-    super(`DataLoader worker ${worker}: ${message}`, { cause });
+    super(`DataLoader worker ${worker}: ${problem}`, { cause });
   }
 }
 

@@ -34,8 +34,27 @@ export class ManifestError extends FeedlineError {
 const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 const describe = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(JSON.stringify(v) ?? v));
 
+/** An item of a split that cannot be a sample: its split, position and what is wrong. */
+export interface ItemProblem {
+  split: string;
+  index: number;
+  problem: string;
+}
+
 /** Checks the shape of a parsed manifest; throws ManifestError at the first problem. */
 export function validateManifest(value: unknown, url: string): Manifest {
+  const { manifest, problems } = checkManifest(value, url);
+  if (problems.length > 0) throw new ManifestError(url, problems[0].problem);
+  return manifest;
+}
+
+/**
+ * Like validateManifest, but an invalid item (a label outside `classes`, no
+ * "src", a repeated "src") does not refuse the whole manifest: it is listed
+ * in `problems`, in split order, and the rest stays usable. Problems with the
+ * manifest as a whole still throw.
+ */
+export function checkManifest(value: unknown, url: string): { manifest: Manifest; problems: ItemProblem[] } {
   const fail = (problem: string): never => {
     throw new ManifestError(url, problem);
   };
@@ -58,25 +77,27 @@ export function validateManifest(value: unknown, url: string): Manifest {
   if (typeof m.splits !== 'object' || m.splits === null || Array.isArray(m.splits)) {
     fail(`"splits" must be an object of arrays, e.g. { "train": [...], "test": [...] }`);
   }
+  const problems: ItemProblem[] = [];
   for (const [split, items] of Object.entries(m.splits as Record<string, unknown>)) {
     if (!Array.isArray(items)) fail(`"splits.${split}" must be an array of { src, label } items`);
-    validateItems(items as unknown[], `splits.${split}`, classes.length, fail);
+    checkItems(items as unknown[], split, classes.length, (index, problem) => problems.push({ split, index, problem }));
   }
-  return value as Manifest;
+  return { manifest: value as Manifest, problems };
 }
 
-function validateItems(items: unknown[], path: string, classCount: number, fail: (p: string) => never): void {
+/** The first problem of each bad item goes to `report`; a repeated "src" is the later one's problem. */
+function checkItems(items: unknown[], split: string, classCount: number, report: (index: number, problem: string) => void): void {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
-    const at = `"${path}[${i}]"`;
-    if (typeof item !== 'object' || item === null) fail(`${at} must be an object { src, label }, got ${describe(item)}`);
+    const at = `"splits.${split}[${i}]"`;
+    if (typeof item !== 'object' || item === null) return report(i, `${at} must be an object { src, label }, got ${describe(item)}`);
     const { src, label } = item as Record<string, unknown>;
-    if (typeof src !== 'string' || src === '') fail(`${at} has no "src" (a non-empty string)`);
+    if (typeof src !== 'string' || src === '') return report(i, `${at} has no "src" (a non-empty string)`);
     if (!Number.isInteger(label) || (label as number) < 0 || (label as number) >= classCount) {
-      fail(`${at} (${src}) has label ${describe(label)}, outside the ${classCount} classes (0..${classCount - 1})`);
+      return report(i, `${at} (${src}) has label ${describe(label)}, outside the ${classCount} classes (0..${classCount - 1})`);
     }
-    const first = seen.get(src as string);
-    if (first !== undefined) fail(`${at} repeats "src" ${describe(src)} of "${path}[${first}]"`);
-    seen.set(src as string, i);
+    const first = seen.get(src);
+    if (first !== undefined) return report(i, `${at} repeats "src" ${describe(src)} of "splits.${split}[${first}]"`);
+    seen.set(src, i);
   });
 }

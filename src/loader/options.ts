@@ -4,6 +4,7 @@
  */
 import { OptionError } from './errors.ts';
 import type { DeclaredShape } from './dataset.ts';
+import type { LoaderState } from './loader-state.ts';
 import type { PixelDType } from './ring.ts';
 
 export type Fit = 'stretch' | 'cover' | 'contain';
@@ -53,6 +54,27 @@ export interface DataLoaderOptions {
   normalize?: Normalize;
   /** Decodes each worker keeps in flight at once (Chromium decodes on its own threads). */
   decodeConcurrency?: number;
+  /**
+   * Largest image accepted, in pixels (width * height). Larger ones fail with
+   * reason 'oversize', refused from their header before decoding where the
+   * format declares its size (a decompression bomb never reaches the decoder).
+   * Default PIL's DecompressionBombError threshold, 178,956,970.
+   */
+  maxPixels?: number;
+  /**
+   * A worker that does not answer a heartbeat for this long (active time: a
+   * frozen or suspended page does not count) is declared hung, terminated and
+   * replaced. 0 turns the heartbeat off. Default 30,000.
+   */
+  workerTimeoutMs?: number;
+  /**
+   * How many times in a row one worker is restarted after dying without
+   * finishing a batch; the next death fails the loader with a WorkerError.
+   * Default 3.
+   */
+  maxWorkerRestarts?: number;
+  /** A `loader.state()` to continue from: that epoch, minus the batches it had consumed. */
+  resumeFrom?: LoaderState;
 }
 
 /** Options after defaults and validation; what the loader and workers run on. */
@@ -72,8 +94,13 @@ export interface ResolvedOptions {
   mean: number[] | null;
   std: number[] | null;
   decodeConcurrency: number;
+  maxPixels: number;
+  workerTimeoutMs: number;
+  maxWorkerRestarts: number;
 }
 
+/** PIL's `Image.MAX_IMAGE_PIXELS * 2`, where it raises DecompressionBombError. */
+export const DEFAULT_MAX_PIXELS = 178_956_970;
 const MAX_WORKERS = 64;
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -126,7 +153,25 @@ export function resolveOptions(options: DataLoaderOptions, declared: DeclaredSha
     mean,
     std,
     decodeConcurrency: positiveInt('decodeConcurrency', options.decodeConcurrency, 8, 256),
+    maxPixels: positiveInt('maxPixels', options.maxPixels, DEFAULT_MAX_PIXELS, 2 ** 40),
+    workerTimeoutMs: boundedMs('workerTimeoutMs', options.workerTimeoutMs, 30_000),
+    maxWorkerRestarts: count('maxWorkerRestarts', options.maxWorkerRestarts, 3, 100),
   };
+}
+
+/** A bound in ms: 0 (none) up to what setTimeout can wait. */
+function boundedMs(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_TIMEOUT_MS)) {
+    fail(option, value, `must be 0 (no limit) or a number of ms up to ${MAX_TIMEOUT_MS}`);
+  }
+  return value;
+}
+
+function count(option: string, value: unknown, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > max) fail(option, value, `must be an integer from 0 to ${max}`);
+  return value as number;
 }
 
 function resolveImage(image: Partial<ImageOptions>, declared: DeclaredShape): ImageOptions {

@@ -24,6 +24,9 @@ describe('resolveOptions', () => {
       mean: null,
       std: null,
       decodeConcurrency: 8,
+      maxPixels: 178_956_970,
+      workerTimeoutMs: 30_000,
+      maxWorkerRestarts: 3,
     });
   });
 
