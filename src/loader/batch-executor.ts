@@ -19,6 +19,7 @@ import {
   type SampleFailure,
   type SampleFailureReason,
 } from './errors.ts';
+import { activeTimeout } from './active-timer.ts';
 import type { PixelReader, PhaseMark } from './decode.ts';
 import { Limiter } from './limiter.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -31,6 +32,8 @@ export const absoluteNow = () => performance.timeOrigin + performance.now();
 
 const BACKOFF_BASE_MS = 50;
 const RETRY_WITH_BACKOFF: ReadonlySet<SampleFailureReason> = new Set(['network', 'http', 'timeout']);
+/** Failures that no retry can change: the manifest item itself is invalid. */
+const NEVER_RETRY: ReadonlySet<SampleFailureReason> = new Set(['manifest']);
 
 type Outcome = { ok: true } | { ok: false; failure: SampleFailure };
 
@@ -40,7 +43,8 @@ export class BatchExecutor {
   readonly #elements: number; // per sample
   readonly #table: Float32Array | null;
   readonly #scratch: Uint8Array;
-  #cancel = new AbortController();
+  #cancel = new AbortController(); // cancelAll(): every job
+  readonly #epochs = new Map<number, { cancel: AbortController; jobs: number }>(); // cancelEpoch(): one epoch's jobs
 
   constructor(
     readonly workerId: number,
@@ -60,13 +64,29 @@ export class BatchExecutor {
     this.#cancel = new AbortController();
   }
 
+  /**
+   * Aborts the samples of one epoch's jobs, running or queued (the epoch was
+   * stopped: nobody will read them); their jobs finish at once, as failed.
+   */
+  cancelEpoch(epoch: number, reason: unknown): void {
+    this.#epochs.get(epoch)?.cancel.abort(reason);
+  }
+
   async run(job: BatchJob, view: SlotView): Promise<BatchReport> {
     const start = absoluteNow();
     const trace: TraceEvent[] | null = this.tracing ? [] : null;
-    const signal = this.#cancel.signal;
-    const outcomes = await Promise.all(
-      job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace))),
-    );
+    const epoch = this.#epochs.get(job.epoch) ?? { cancel: new AbortController(), jobs: 0 };
+    this.#epochs.set(job.epoch, epoch);
+    epoch.jobs++;
+    const signal = AbortSignal.any([this.#cancel.signal, epoch.cancel.signal]);
+    let outcomes: Outcome[];
+    try {
+      outcomes = await Promise.all(
+        job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace))),
+      );
+    } finally {
+      if (--epoch.jobs === 0) this.#epochs.delete(job.epoch);
+    }
     const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
     const raise = failures.length > 0 && this.options.onError.then === 'raise';
     const count = raise ? 0 : this.#compact(outcomes, view);
@@ -115,12 +135,14 @@ export class BatchExecutor {
       : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
+        if (signal.aborted) throw signal.reason; // cancelled while queued: do not start it
+        if (sample.problem) throw new SampleLoadError('manifest', sample.problem);
         const rgba = await this.#readWithTimeout(sample, signal, mark);
         this.#write(rgba, sample, position, view);
         return { ok: true };
       } catch (error) {
         const reason = signal.aborted ? 'source' : error instanceof SampleLoadError ? error.reason : 'decode';
-        if (attempt <= retry && !signal.aborted) {
+        if (attempt <= retry && !signal.aborted && !NEVER_RETRY.has(reason)) {
           if (RETRY_WITH_BACKOFF.has(reason)) await sleep(BACKOFF_BASE_MS * 2 ** (attempt - 1));
           continue;
         }
@@ -145,18 +167,19 @@ export class BatchExecutor {
     const controller = new AbortController();
     const onCancel = () => controller.abort(signal.reason);
     signal.addEventListener('abort', onCancel, { once: true });
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelTimer = () => {};
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      // Active time (see NOTE: active time): a frozen page coming back does not time out what it froze.
+      cancelTimer = activeTimeout(timeoutMs, () => {
         const error = new SampleLoadError('timeout', `it took longer than timeoutMs (${timeoutMs} ms)`);
         controller.abort(error);
         reject(error);
-      }, timeoutMs);
+      });
     });
     try {
       return await Promise.race([this.reader.read(sample.source, controller.signal, mark), expired]);
     } finally {
-      clearTimeout(timer);
+      cancelTimer();
       signal.removeEventListener('abort', onCancel);
     }
   }

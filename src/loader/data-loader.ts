@@ -6,13 +6,16 @@
  *   loader.close();
  *
  * Workers start with the first epoch and live as long as the loader
- * (PyTorch's persistent_workers=True); close() ends them.
+ * (PyTorch's persistent_workers=True); close() ends them. A worker that dies
+ * is replaced and its batches handed over (worker-supervisor.ts).
  */
 import type { ImageDataset } from './dataset.ts';
 import type { Batch } from './batch.ts';
 import { CanvasPixelReader, type PixelReader } from './decode.ts';
 import { EpochRun, type RunContext } from './epoch-run.ts';
 import { LoaderClosedError, OptionError } from './errors.ts';
+import { blockUntil, faultsFor, freezeAt, type Fault } from './faults.ts';
+import { EpochProgress, checkResume, fingerprintOf, makeState, stateBasis, type LoaderState, type StateBasis } from './loader-state.ts';
 import { resolveOptions, sampleElements, type DataLoaderOptions, type ImageOptions, type ResolvedOptions } from './options.ts';
 import { LocalProducer, WorkerProducer, createModuleWorker, type Producer, type WorkerLike } from './producers.ts';
 import type { JobSample, TraceEvent, WorkerInit } from './protocol.ts';
@@ -20,17 +23,26 @@ import { ringSlotCount, type SlotGeometry } from './ring.ts';
 import { batchCount, batchIndices, epochOrder } from './sampler.ts';
 import { SlotPool, type RingMode } from './slot-pool.ts';
 import { StatsCollector, type LoaderStats } from './stats.ts';
+import { SupervisedWorker } from './worker-supervisor.ts';
 
 export interface LoaderEnvironment {
   /** Starts loader worker number `id`; default: workers/loader.worker.ts as a module Worker. */
   createWorker?: (id: number) => WorkerLike;
   /** Pixel reader for numWorkers 0; default: fetch + createImageBitmap + OffscreenCanvas. */
-  createReader?: (image: ImageOptions) => PixelReader;
+  createReader?: (image: ImageOptions, maxPixels: number) => PixelReader;
   /**
    * 'auto' (default) uses the shared ring when the page is cross-origin
    * isolated, else transfer mode; the others force one, for comparisons.
    */
   mode?: 'auto' | RingMode;
+  /** TESTING ONLY: make workers die or hang at chosen batches, or emulate a frozen page (faults.ts). */
+  faults?: Fault[];
+}
+
+/** What `iterate()` takes. */
+export interface IterateOptions {
+  /** Aborting it stops the epoch: in-flight work is cancelled and next() throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** True where SharedArrayBuffer can be shared with workers. */
@@ -49,7 +61,9 @@ export class DataLoader implements AsyncIterable<Batch> {
   #closed = false;
   #pool: SlotPool;
   #producers: Producer[] | null = null; // started by the first iteration
-  #run: EpochRun | null = null; // the active epoch, if any
+  #run: EpochRun | null = null; // the latest epoch, active or not; kept after close() for state()
+  #resume: { epoch: number; consumed: number[] } | null = null; // from resumeFrom, until its epoch runs
+  #identity: { basis: StateBasis; seed: number; fingerprint: string } | null = null; // computed on first use
   readonly #stats: StatsCollector;
   readonly #env: LoaderEnvironment;
 
@@ -73,6 +87,10 @@ export class DataLoader implements AsyncIterable<Batch> {
     this.slots = ringSlotCount(this.options.numWorkers, this.options.prefetchFactor);
     this.#pool = new SlotPool(this.mode, this.slots, this.#geometry());
     this.#stats = new StatsCollector((on) => this.#producers?.forEach((p) => p.setTracing(on)));
+    if (options.resumeFrom !== undefined) {
+      this.#resume = checkResume(options.resumeFrom, this.#stateIdentity());
+      this.#epoch = this.#resume.epoch;
+    }
   }
 
   /** Batches in one epoch: PyTorch's len(loader). */
@@ -94,14 +112,39 @@ export class DataLoader implements AsyncIterable<Batch> {
    * starting one while another is active stops the older one.
    */
   [Symbol.asyncIterator](): AsyncIterator<Batch> {
+    return this.iterate();
+  }
+
+  /**
+   * The next epoch, like `for await (const batch of loader)`, with options:
+   * `for await (const batch of loader.iterate({ signal }))`.
+   */
+  iterate(options: IterateOptions = {}): AsyncIterableIterator<Batch> {
     if (this.#closed) throw new LoaderClosedError('`DataLoader` is closed: create a new one to iterate again');
     this.#run?.stop('break');
     const { shuffle, seed, batchSize, dropLast } = this.options;
     const epoch = this.#epoch++;
+    const consumed = this.#resume?.epoch === epoch ? this.#resume.consumed : undefined;
+    this.#resume = null;
     const order = epochOrder(this.dataset.length, shuffle, seed, epoch);
-    const run = new EpochRun(this.#context(), epoch, batchIndices(order, batchSize, dropLast));
+    const run = new EpochRun(this.#context(), epoch, batchIndices(order, batchSize, dropLast), { consumed, signal: options.signal });
     this.#run = run;
     return run;
+  }
+
+  /**
+   * Where the loader is, as small plain JSON: the epoch in progress (or the
+   * next one, once an epoch has finished) and which of its batches the
+   * consumer received. Pass it as `resumeFrom` to a new DataLoader over the
+   * same dataset with the same options to continue from there. Take it when
+   * you save a checkpoint, after the step on the last batch you received.
+   */
+  state(): LoaderState {
+    const identity = this.#stateIdentity();
+    const run = this.#run;
+    if (this.#resume) return makeState(this.#resume.epoch, new EpochProgress(this.length, this.#resume.consumed), identity);
+    if (!run) return makeState(this.#epoch, null, identity);
+    return run.progress.complete ? makeState(run.epoch + 1, null, identity) : makeState(run.epoch, run.progress, identity);
   }
 
   stats(): LoaderStats {
@@ -134,9 +177,17 @@ export class DataLoader implements AsyncIterable<Batch> {
     if (this.#closed) return;
     this.#closed = true;
     this.#run?.stop('closed');
-    this.#run = null;
     this.#producers?.forEach((p) => p.close());
     this.#producers = null;
+  }
+
+  #stateIdentity(): { basis: StateBasis; seed: number; fingerprint: string } {
+    if (!this.#identity) {
+      const basis = stateBasis(this.options, this.dataset, this.length);
+      const seed = this.options.seed;
+      this.#identity = { basis, seed, fingerprint: fingerprintOf(basis, seed, this.dataset) };
+    }
+    return this.#identity;
   }
 
   #geometry(): SlotGeometry {
@@ -152,35 +203,51 @@ export class DataLoader implements AsyncIterable<Batch> {
         return loader.#startProducers();
       },
       stats: this.#stats,
-      sample: (index: number): JobSample => ({
-        index,
-        label: this.dataset.label(index),
-        source: this.dataset.source(index),
-      }),
+      sample: (index: number): JobSample => {
+        const sample: JobSample = { index, label: this.dataset.label(index), source: this.dataset.source(index) };
+        const problem = this.dataset.problem(index);
+        if (problem !== null) sample.problem = problem;
+        return sample;
+      },
       freeSlot: (slot: number) => {
         if (this.#closed) return;
         this.#pool.release(slot);
         this.#run?.fill();
       },
+      cancel: (epoch: number) => this.#producers?.forEach((p) => p.cancel(epoch)),
+      onDispatch: this.#env.faults ? (epoch, batch) => this.#freeze(freezeAt(this.#env.faults, epoch, batch)) : undefined,
     };
+  }
+
+  /** Testing only (faults.ts): every thread stops for `ms`, as in a frozen page. */
+  #freeze(ms: number): void {
+    if (ms <= 0) return;
+    const until = performance.timeOrigin + performance.now() + ms;
+    this.#producers?.forEach((p) => p.stall?.(until));
+    blockUntil(until);
   }
 
   #startProducers(): Producer[] {
     if (this.#producers) return this.#producers;
-    const init = (workerId: number): WorkerInit => ({
+    const init = (workerId: number, incarnation = 0): WorkerInit => ({
       workerId,
       options: this.options,
       geometry: this.#geometry(),
       ring: this.#pool.ring?.buffer ?? null,
       tracing: this.#stats.tracing,
+      faults: faultsFor(this.#env.faults, workerId, incarnation),
     });
-    const { numWorkers } = this.options;
+    const { numWorkers, maxPixels } = this.options;
     const createWorker = this.#env.createWorker ?? createModuleWorker;
-    const createReader = this.#env.createReader ?? ((image: ImageOptions) => new CanvasPixelReader(image));
+    const createReader = this.#env.createReader ?? ((image: ImageOptions) => new CanvasPixelReader(image, maxPixels));
+    const supervised = (id: number) =>
+      new SupervisedWorker(id, (n) => new WorkerProducer(id, createWorker(id), init(id, n)), this.options, (restart) =>
+        this.#stats.restarts.push(restart),
+      );
     this.#producers =
       numWorkers === 0
-        ? [new LocalProducer(init(-1), createReader)]
-        : Array.from({ length: numWorkers }, (_, id) => new WorkerProducer(id, createWorker(id), init(id)));
+        ? [new LocalProducer(init(-1), (image) => createReader(image, maxPixels))]
+        : Array.from({ length: numWorkers }, (_, id) => supervised(id));
     return this.#producers;
   }
 }

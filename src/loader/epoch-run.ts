@@ -21,18 +21,26 @@
  * NOTE: stopping
  *
  *   break / return() ─┐
- *   close() ──────────┼──> stop(): the held batch is released; every pending
- *   error raised ─────┘    job keeps its slot until its report arrives (the
+ *   signal aborted ───┤
+ *   close() ──────────┼──> stop(): the held batch is released; the producers
+ *   error raised ─────┘    are told to cancel this epoch's jobs (their samples
+ *                          abort, so the jobs report soon); every pending job
+ *                          keeps its slot until its report arrives (the
  *                          producer may still be writing), then frees it.
  *
- * A next() waiting at that moment wakes up: done after a break, or
- * LoaderClosedError after close().
+ * A next() waiting at that moment wakes up: done after a break, the signal's
+ * reason after an abort, LoaderClosedError after close(). The epoch's stats
+ * record how it ended and the samples it abandoned.
+ *
+ * A resumed epoch (loader-state.ts) runs only the batches not yet consumed,
+ * in the same order, under their own batch numbers.
  */
 import { Batch } from './batch.ts';
 import { LoaderClosedError, SampleError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { Producer } from './producers.ts';
 import type { BatchReport, JobSample } from './protocol.ts';
+import { EpochProgress } from './loader-state.ts';
 import { S_COUNT, S_SKIPPED, SlotState } from './ring.ts';
 import type { SlotPool } from './slot-pool.ts';
 import type { StatsCollector } from './stats.ts';
@@ -46,6 +54,17 @@ export interface RunContext {
   sample(index: number): JobSample;
   /** Give a slot back to the pool and let the active run dispatch into it. */
   freeSlot(slot: number): void;
+  /** Tell the producers that run to drop `epoch`'s unfinished jobs. */
+  cancel(epoch: number): void;
+  /** Testing only (faults.ts): called after each batch is sent to a producer. */
+  onDispatch?(epoch: number, batch: number): void;
+}
+
+export interface RunOptions {
+  /** Batches of this epoch consumed before (a resumed epoch): they are not run again. */
+  consumed?: Iterable<number>;
+  /** Aborting it stops the epoch; next() then throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 interface Pending {
@@ -58,13 +77,16 @@ interface Pending {
   settled: Promise<{ pending: Pending; report: BatchReport | null }>;
 }
 
-type StopReason = 'break' | 'closed' | 'error';
+type StopReason = 'complete' | 'break' | 'abort' | 'closed' | 'error';
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 export class EpochRun implements AsyncIterableIterator<Batch> {
-  #nextDispatch = 0; // batches [0, #nextDispatch) were sent to a producer
-  #delivered = 0; // batches settled for the consumer: yielded, empty, or raised
-  readonly #pending = new Map<number, Pending>(); // dispatched, not yet delivered
+  /** Which batches of the epoch the consumer got; state() reads it. */
+  readonly progress: EpochProgress;
+  readonly #order: number[]; // batch numbers this run delivers, in sampler order
+  #nextDispatch = 0; // #order[0, #nextDispatch) were sent to a producer
+  #delivered = 0; // #order entries settled for the consumer: yielded, empty, or raised
+  readonly #pending = new Map<number, Pending>(); // by batch number: dispatched, not yet delivered
   #held: { batch: Batch; slot: number } | null = null; // yielded and not yet released
   #awaiting = false; // next() is waiting for a batch
   #stopped: StopReason | null = null;
@@ -73,14 +95,22 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   #turn = 0; // where the search for the least busy producer starts: ties rotate
   #wake: (reason: StopReason) => void = () => {};
   readonly #stop: Promise<StopReason>;
+  readonly #signal: AbortSignal | undefined;
+  readonly #onAbort = () => this.stop('abort');
 
   constructor(
     readonly ctx: RunContext,
     readonly epoch: number,
     readonly batches: readonly Int32Array[],
+    options: RunOptions = {},
   ) {
     this.#stop = new Promise((resolve) => (this.#wake = resolve));
-    ctx.stats.beginEpoch(epoch, batches.reduce((n, b) => n + b.length, 0));
+    this.progress = new EpochProgress(batches.length, options.consumed);
+    this.#order = batches.map((_, k) => k).filter((k) => !this.progress.has(k));
+    ctx.stats.beginEpoch(epoch, this.#order.reduce((n, k) => n + batches[k].length, 0));
+    this.#signal = options.signal;
+    if (this.#signal?.aborted) this.stop('abort');
+    else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   [Symbol.asyncIterator](): this {
@@ -94,11 +124,11 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   /** Sends batches to producers while slots are free (see NOTE: scheduling). */
   fill(): void {
     const { pool, options } = this.ctx;
-    while (!this.#stopped && this.#nextDispatch < this.batches.length) {
+    while (!this.#stopped && this.#nextDispatch < this.#order.length) {
       if (options.numWorkers === 0 && (!this.#awaiting || this.#pending.size > 0)) break;
       const slot = pool.acquire();
       if (slot === null) break;
-      this.#dispatch(this.#nextDispatch++, slot);
+      this.#dispatch(this.#order[this.#nextDispatch++], slot);
     }
     for (const wake of this.#slotWaiters.splice(0)) wake();
   }
@@ -123,6 +153,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     pending.settled = ready.then((r) => ({ pending, report: r }));
     pending.settled.catch(() => {}); // a rejection is raised by next(), if anyone still waits
     this.#pending.set(batch, pending);
+    ctx.onDispatch?.(this.epoch, batch);
   }
 
   /** The producer with the fewest jobs in flight; among equals, the next in turn. */
@@ -140,17 +171,18 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   async next(): Promise<IteratorResult<Batch>> {
     this.#releaseHeld();
     while (!this.#stopped) {
-      if (this.#delivered === this.batches.length) {
+      if (this.#delivered === this.#order.length) {
         // The shared-ring fast path yields batches before their reports
         // arrive; wait for them so stats() is complete when the epoch ends.
         await Promise.race([Promise.all(this.#reports), this.#stop]);
-        this.stop('break');
+        this.stop('complete');
         break;
       }
       const batch = await this.#nextSettled();
       if (batch) return { done: false, value: batch };
     }
     if (this.#stopped === 'closed') throw new LoaderClosedError('`DataLoader` was closed while iterating');
+    if (this.#stopped === 'abort') throw this.#signal!.reason;
     return DONE;
   }
 
@@ -168,7 +200,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
       return null;
     }
     const waitFor = this.ctx.options.inOrder
-      ? this.#pending.get(this.#delivered)!.settled
+      ? this.#pending.get(this.#order[this.#delivered])!.settled
       : Promise.race([...this.#pending.values()].map((p) => p.settled));
     const start = performance.now();
     let settled: Awaited<Pending['settled']> | StopReason;
@@ -187,7 +219,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
 
   /** Whatever next() will wait for has been sent to a producer. */
   #dispatchedNext(): boolean {
-    return this.ctx.options.inOrder ? this.#pending.has(this.#delivered) : this.#pending.size > 0;
+    return this.ctx.options.inOrder ? this.#pending.has(this.#order[this.#delivered]) : this.#pending.size > 0;
   }
 
   /** Turns a settled slot into a Batch, an empty skip, or a raised error. */
@@ -205,6 +237,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     const count = view.header[S_COUNT];
     const skipped = fastReport?.skipped ?? [];
     ctx.stats.addDelivered(this.epoch, count, skipped);
+    this.progress.mark(pending.batch);
     if (count === 0) {
       ctx.freeSlot(pending.slot); // every sample skipped: nothing to yield
       return null;
@@ -234,11 +267,13 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     this.#held = null;
   }
 
-  /** Ends the epoch early (see NOTE: stopping). Idempotent. */
+  /** Ends the epoch, early unless reason is 'complete' (see NOTE: stopping). Idempotent. */
   stop(reason: StopReason): void {
     if (this.#stopped) return;
     this.#stopped = reason;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#releaseHeld();
+    if (this.#pending.size > 0) this.ctx.cancel(this.epoch);
     for (const pending of this.#pending.values()) {
       pending.report.then(
         () => this.ctx.freeSlot(pending.slot),
@@ -246,6 +281,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
       );
     }
     this.#pending.clear();
+    this.ctx.stats.endEpoch(this.epoch, reason);
     this.#wake(reason);
   }
 

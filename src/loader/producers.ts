@@ -1,7 +1,9 @@
 /**
  * Producers: who fills a slot. A WorkerProducer drives one module Worker
- * through Comlink; a LocalProducer runs the same BatchExecutor on the main
- * thread (numWorkers: 0). The scheduler sees only the Producer shape.
+ * through Comlink, for as long as that worker lives; worker-supervisor.ts
+ * restarts a dead one and hands its jobs over. A LocalProducer runs the same
+ * BatchExecutor on the main thread (numWorkers: 0). The scheduler sees only
+ * the Producer shape.
  */
 import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import { BatchExecutor } from './batch-executor.ts';
@@ -18,6 +20,10 @@ export interface Producer {
   /** Fills job.slot of `pool`; resolves with the report once the slot is back. */
   load(job: BatchJob, pool: SlotPool): Promise<BatchReport>;
   setTracing(on: boolean): void;
+  /** Aborts what is left of `epoch`'s jobs (the epoch was stopped); they report soon, as failed. */
+  cancel(epoch: number): void;
+  /** Testing only (faults.ts): blocks the producer's thread until `until` (absolute ms), as a frozen page would. */
+  stall?(until: number): void;
   close(): void;
 }
 
@@ -35,12 +41,16 @@ export function createModuleWorker(): WorkerLike {
   });
 }
 
+/** One worker, from start to death: its calls reject with a WorkerError once it is dead. */
 export class WorkerProducer implements Producer {
   #inFlight = 0; // always equal to the number of load() calls not yet settled
   readonly #remote: Remote<LoaderWorkerApi>;
   readonly #ready: Promise<void>;
-  /** Rejects when the worker reports an uncaught error; never resolves. */
+  /** Rejects when the worker reports an uncaught error, or is killed; never resolves. */
   readonly #dead: Promise<never>;
+  #kill: (error: WorkerError) => void = () => {};
+  #death: WorkerError | null = null;
+  #closed = false;
 
   constructor(
     readonly id: number,
@@ -48,19 +58,58 @@ export class WorkerProducer implements Producer {
     init: WorkerInit,
   ) {
     this.#dead = new Promise<never>((_, reject) => {
+      this.#kill = (error) => {
+        this.#death ??= error;
+        reject(this.#death);
+      };
       const onError = (event: Event) => {
         const message = (event as ErrorEvent).message || 'the worker failed to start or threw outside a sample';
-        reject(new WorkerError(id, message, (event as ErrorEvent).error));
+        this.#kill(new WorkerError(id, message, (event as ErrorEvent).error));
       };
       worker.addEventListener('error', onError as EventListener);
     });
     this.#dead.catch(() => {}); // observed through load(); do not report it unhandled
     this.#remote = wrap<LoaderWorkerApi>(worker);
     this.#ready = Promise.race([this.#remote.init(init), this.#dead]);
+    this.#ready.catch(() => {}); // observed through load() and `ready`
   }
 
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /** Resolves once the worker took its init; rejects if it dies first. */
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Rejects with the WorkerError that ended this worker. */
+  get dead(): Promise<never> {
+    return this.#dead;
+  }
+
+  /** Why this worker is dead, or null while it lives. */
+  get death(): WorkerError | null {
+    return this.#death;
+  }
+
+  /** Declares the worker dead (hung, say): every call rejects with `error`; terminates it. */
+  kill(error: WorkerError): void {
+    this.#kill(error);
+    this.close();
+  }
+
+  /** Resolves when the worker answers: the heartbeat. */
+  async ping(): Promise<void> {
+    await Promise.race([this.#remote.ping(), this.#dead]);
+  }
+
+  cancel(epoch: number): void {
+    if (!this.#death) void this.#remote.cancel(epoch).catch(() => {});
+  }
+
+  stall(until: number): void {
+    if (!this.#death) void this.#remote.stall(until).catch(() => {});
   }
 
   async load(job: BatchJob, pool: SlotPool): Promise<BatchReport> {
@@ -70,6 +119,8 @@ export class WorkerProducer implements Producer {
       if (pool.mode === 'shared') return await Promise.race([this.#remote.load(job), this.#dead]);
       const buffer = pool.take(job.slot);
       const result = await Promise.race([this.#remote.loadInto(job, transfer(buffer, [buffer])), this.#dead]);
+      // A worker declared dead lost its jobs (they were handed over): what it sends back is not ours to put.
+      if (this.#death) throw this.#death;
       pool.put(job.slot, result.buffer);
       return result.report;
     } finally {
@@ -81,7 +132,10 @@ export class WorkerProducer implements Producer {
     void this.#ready.then(() => this.#remote.setTracing(on)).catch(() => {});
   }
 
+  /** Terminates the worker. Idempotent. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#remote[releaseProxy]();
     this.worker.terminate();
   }
@@ -113,6 +167,10 @@ export class LocalProducer implements Producer {
 
   setTracing(on: boolean): void {
     this.#executor.tracing = on;
+  }
+
+  cancel(epoch: number): void {
+    this.#executor.cancelEpoch(epoch, new Error(`epoch ${epoch} was stopped`));
   }
 
   close(): void {

@@ -5,6 +5,7 @@
  */
 import type { SampleFailure, SerializedError } from './errors.ts';
 import type { ImageSource } from './dataset.ts';
+import type { WorkerFault } from './faults.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { SlotGeometry } from './ring.ts';
 
@@ -17,12 +18,16 @@ export interface WorkerInit {
   /** The shared ring, or null in transfer mode. */
   ring: SharedArrayBuffer | null;
   tracing: boolean;
+  /** Testing only: faults this worker acts out (see faults.ts); absent in normal use. */
+  faults?: WorkerFault[];
 }
 
 export interface JobSample {
   index: number;
   label: number;
   source: ImageSource;
+  /** Set when the dataset's item is invalid: the sample fails with reason 'manifest', unread. */
+  problem?: string;
 }
 
 /** One batch to load into one slot. */
@@ -80,6 +85,12 @@ export interface LoaderWorkerApi {
   /** Transfer mode: write into `buffer` (one slot), hand it back with the report. */
   loadInto(job: BatchJob, buffer: ArrayBuffer): Promise<TransferResult>;
   setTracing(on: boolean): void;
+  /** The heartbeat: answers at once unless the worker's event loop is stuck. */
+  ping(): true;
+  /** Aborts the samples of `epoch`'s jobs (the epoch was stopped); their jobs report at once. */
+  cancel(epoch: number): void;
+  /** Testing only: blocks the worker's event loop until `until` (absolute ms; emulates a frozen page, see faults.ts). */
+  stall(until: number): void;
 }
 
 export interface TransferResult {

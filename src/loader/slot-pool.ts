@@ -23,6 +23,8 @@ export class SlotPool {
   readonly #views: Array<SlotView | null>; // null while the slot's buffer is out (transfer mode)
   /** Slots the scheduler may hand out, oldest freed first. */
   readonly #free: number[];
+  /** Per slot: times it was acquired. A job keeps the ticket of its acquire (see holds()). */
+  readonly #tickets: number[];
 
   constructor(
     readonly mode: RingMode,
@@ -33,6 +35,7 @@ export class SlotPool {
     this.ring = mode === 'shared' ? SharedRing.create(count, geometry) : null;
     this.#views = this.ring ? [...this.ring.slots] : Array.from({ length: count }, () => this.#fresh());
     this.#free = Array.from({ length: count }, (_, s) => s);
+    this.#tickets = Array(count).fill(0);
   }
 
   get freeCount(): number {
@@ -43,8 +46,26 @@ export class SlotPool {
   acquire(): number | null {
     const slot = this.#free.shift();
     if (slot === undefined) return null;
+    this.#tickets[slot]++;
     this.#views[slot]?.markFilling();
     return slot;
+  }
+
+  /** The slot's current ticket: it changes each time the slot is acquired. */
+  ticket(slot: number): number {
+    return this.#tickets[slot];
+  }
+
+  /** True while whoever acquired the slot with `ticket` still holds it: not released since. */
+  holds(slot: number, ticket: number): boolean {
+    return this.#tickets[slot] === ticket && !this.#free.includes(slot);
+  }
+
+  /** Transfer mode: the slot's buffer went down with a dead worker; a fresh one, FILLING, takes its place. */
+  renew(slot: number): void {
+    const view = this.#fresh();
+    view.markFilling();
+    this.#views[slot] = view;
   }
 
   /** The producer is done with the slot and the consumer no longer reads it. */

@@ -4,6 +4,7 @@
  */
 import type { SampleFailure } from './errors.ts';
 import type { BatchReport, TraceEvent } from './protocol.ts';
+import type { RestartRecord } from './worker-supervisor.ts';
 
 export interface WorkerStats {
   /** Worker id; -1 is the main thread. */
@@ -15,12 +16,22 @@ export interface WorkerStats {
   inFlight: number;
 }
 
+/** How an epoch ended: null while it runs. */
+export type EpochEnd = 'complete' | 'break' | 'abort' | 'closed' | 'error' | null;
+
+/**
+ * One epoch's accounting. Invariant: delivered + skipped + abandoned = samples,
+ * and abandoned is 0 unless the epoch was stopped (end is not 'complete').
+ */
 export interface EpochStats {
   epoch: number;
-  /** Samples the epoch holds (after dropLast). */
+  /** Samples the epoch holds (after dropLast); a resumed epoch counts the batches it had left. */
   samples: number;
   delivered: number;
   skipped: number;
+  /** Samples never delivered nor skipped because the epoch was stopped (break, abort, close, a raised error). */
+  abandoned: number;
+  end: EpochEnd;
 }
 
 export interface RingOccupancy {
@@ -46,6 +57,8 @@ export interface LoaderStats {
   skippedByReason: Record<string, number>;
   epochs: EpochStats[];
   workers: WorkerStats[];
+  /** Workers that died and were replaced (or given up on), in order. */
+  restarts: RestartRecord[];
   /** Total time the consumer waited for a batch that was not ready. */
   consumerWaitMs: number;
   ring: RingOccupancy;
@@ -58,6 +71,7 @@ export class StatsCollector {
   samplesDelivered = 0;
   consumerWaitMs = 0;
   readonly skipped: SampleFailure[] = [];
+  readonly restarts: RestartRecord[] = [];
   readonly epochs = new Map<number, EpochStats>();
   readonly workers = new Map<number, Omit<WorkerStats, 'inFlight'>>();
   readonly #listeners = new Set<Listener>();
@@ -84,7 +98,15 @@ export class StatsCollector {
   }
 
   beginEpoch(epoch: number, samples: number): void {
-    this.epochs.set(epoch, { epoch, samples, delivered: 0, skipped: 0 });
+    this.epochs.set(epoch, { epoch, samples, delivered: 0, skipped: 0, abandoned: 0, end: null });
+  }
+
+  /** The epoch ended: what was neither delivered nor skipped is abandoned. */
+  endEpoch(epoch: number, end: Exclude<EpochEnd, null>): void {
+    const stats = this.epochs.get(epoch);
+    if (!stats || stats.end) return;
+    stats.end = end;
+    stats.abandoned = stats.samples - stats.delivered - stats.skipped;
   }
 
   /** A producer's report arrived: busy time, skips, and its trace. */
@@ -134,6 +156,7 @@ export class StatsCollector {
       skippedByReason,
       epochs: [...this.epochs.values()].map((e) => ({ ...e })),
       workers,
+      restarts: this.restarts.map((r) => ({ ...r })),
       consumerWaitMs: this.consumerWaitMs,
       ring,
     };

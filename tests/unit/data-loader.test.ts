@@ -63,7 +63,7 @@ describe.each(MODES)('DataLoader $name', (mode) => {
     const seen = await takeEpoch(loader, Infinity, (b) => expect(wrongPixels(b, TINY)).toBeNull());
     expect(seen.map((b) => b.size)).toEqual(sizes);
     expect(flat(seen)).toEqual(range(sizes.reduce((a, b) => a + b, 0)));
-    expect(loader.stats().epochs).toEqual([{ epoch: 0, samples: flat(seen).length, delivered: flat(seen).length, skipped: 0 }]);
+    expect(loader.stats().epochs).toEqual([{ epoch: 0, samples: flat(seen).length, delivered: flat(seen).length, skipped: 0, abandoned: 0, end: 'complete' }]);
   });
 
   it('reshuffles each epoch into the permutation given by (seed, epoch)', async () => {
@@ -115,7 +115,7 @@ describe.each(MODES)('DataLoader $name', (mode) => {
     expect(loader.epoch).toBe(2);
     // The jobs the break left in flight gave their slots back.
     await vi.waitFor(() => expect(loader.stats().ring.free).toBe(loader.slots));
-    expect(loader.stats().epochs[1]).toEqual({ epoch: 1, samples: 40, delivered: 40, skipped: 0 });
+    expect(loader.stats().epochs[1]).toEqual({ epoch: 1, samples: 40, delivered: 40, skipped: 0, abandoned: 0, end: 'complete' });
   });
 
   it('starts a new epoch while the previous one still waits for its first batch', async () => {
@@ -166,7 +166,7 @@ describe.each(MODES)('DataLoader $name', (mode) => {
     expect(stats.skippedByReason).toEqual({ decode: 4, http: 1 });
     expect(stats.samplesSkipped).toBe(5);
     expect(stats.samplesDelivered).toBe(15);
-    expect(stats.epochs).toEqual([{ epoch: 0, samples: 20, delivered: 15, skipped: 5 }]);
+    expect(stats.epochs).toEqual([{ epoch: 0, samples: 20, delivered: 15, skipped: 5, abandoned: 0, end: 'complete' }]);
   });
 
   it('raises a SampleError naming the sample, its source and where it failed', async () => {
@@ -374,26 +374,40 @@ describe('DataLoader with worker threads', () => {
     expect(stats.workers.every((w) => w.batches > 0)).toBe(true);
   });
 
-  it('rejects next() with a WorkerError naming the worker when a worker thread dies outside any sample', async () => {
+  it('gives up with a WorkerError that says so when a worker dies again at the same sample after maxWorkerRestarts restarts', async () => {
     const { loader, workers } = openLoader(
       { numWorkers: 2, mode: 'shared' },
       memDataset(16, TINY),
-      { batchSize: 4 },
+      { batchSize: 4, maxWorkerRestarts: 2 },
       { maxDelayMs: 2, uncaught: [memSrc(9)] },
     );
     const seen: number[] = [];
     const epoch = takeEpoch(loader, Infinity, (b) => seen.push(b.index));
     await expect(bounded(epoch, 5000, 'the epoch with a dying worker')).rejects.toThrow(WorkerError);
-    await expect(epoch).rejects.toThrow(/^DataLoader worker [01]: fake uncaught error while reading mem:\/\/9$/);
-    expect(seen).not.toContain(2); // batch 2 holds sample 9
-    expect(workers.length).toBe(2);
+    await expect(epoch).rejects.toThrow(
+      /^DataLoader worker [01]: died 3 times in a row while loading batch 2 of epoch 0, and `maxWorkerRestarts` is 2: the loader gives up\. Last death: fake uncaught error while reading mem:\/\/9$/,
+    );
+    expect(seen).toEqual([0, 1]); // batch 2 holds sample 9
+    const restarts = loader.stats().restarts;
+    expect(restarts.map((r) => [r.incarnation, r.cause])).toEqual([
+      [1, 'fake uncaught error while reading mem://9'],
+      [2, 'fake uncaught error while reading mem://9'],
+      [null, 'fake uncaught error while reading mem://9'],
+    ]);
+    expect(new Set(restarts.map((r) => r.worker)).size).toBe(1);
+    expect(workers.length).toBe(2 + 2); // the first two, and two replacements of the one that kept dying
+    // A failed loader stays failed, and still closes cleanly.
+    await expect(takeEpoch(loader)).rejects.toThrow(/the loader gives up/);
+    loader.close();
+    await bounded(Promise.all(workers.map((w) => w.exited)), 3000, 'every worker thread to exit');
   });
 
-  it('rejects the first next() with a WorkerError when the worker script fails to start', async () => {
-    const { loader } = openLoader({ numWorkers: 1, mode: 'shared' }, memDataset(8, TINY), { batchSize: 4 }, { crashAtStartup: true });
+  it('gives up on a worker whose script fails to start, after restarting it maxWorkerRestarts times', async () => {
+    const { loader, workers } = openLoader({ numWorkers: 1, mode: 'shared' }, memDataset(8, TINY), { batchSize: 4 }, { crashAtStartup: true });
     await expect(bounded(takeEpoch(loader), 5000, 'the epoch with a broken worker')).rejects.toThrow(
-      'DataLoader worker 0: fake failure while the worker script starts',
+      'DataLoader worker 0: died 4 times in a row without finishing a batch, and `maxWorkerRestarts` is 3: the loader gives up. Last death: fake failure while the worker script starts',
     );
+    expect(workers.length).toBe(4);
   });
 
   it('ends the last next() of an epoch when close() comes before the workers reply', async () => {

@@ -8,6 +8,7 @@ import { onTestFinished } from 'vitest';
 import type { Batch } from '../../../src/loader/batch.ts';
 import { DataLoader } from '../../../src/loader/data-loader.ts';
 import type { ImageDataset } from '../../../src/loader/dataset.ts';
+import type { Fault } from '../../../src/loader/faults.ts';
 import type { DataLoaderOptions } from '../../../src/loader/options.ts';
 import type { RingMode } from '../../../src/loader/slot-pool.ts';
 import { FakeReader, expectedUint8, type FakeReaderConfig } from './fake-reader.ts';
@@ -43,7 +44,7 @@ export function openLoader(
   dataset: ImageDataset,
   options: DataLoaderOptions = {},
   reader: FakeReaderConfig = {},
-  threads: { replyDelayMs?: number } = {},
+  threads: { replyDelayMs?: number; faults?: Fault[] } = {},
 ): Opened {
   const workers: NodeWorkerEndpoint[] = [];
   const readers: FakeReader[] = [];
@@ -52,6 +53,7 @@ export function openLoader(
     { ...options, numWorkers: mode.numWorkers },
     {
       mode: mode.mode,
+      faults: threads.faults,
       createReader: (image) => {
         const r = new FakeReader(image, reader);
         readers.push(r);

@@ -11,7 +11,8 @@ import { parentEndpoint } from './threads.ts';
 
 const config = (workerData as { reader: FakeReaderConfig }).reader;
 if (config.crashAtStartup) throw new Error('fake failure while the worker script starts');
+// A fault of kind 'exit' ends the thread without an 'error' event, as a killed browser worker vanishes.
 expose(
-  createWorkerApi((image) => new FakeReader(image, config)),
+  createWorkerApi((image) => new FakeReader(image, config), { exit: () => process.exit(1) }),
   parentEndpoint(parentPort!),
 );
