@@ -86,7 +86,7 @@ const isStandalone = (m: number) => m === 0x01 || (m >= 0xd0 && m <= 0xd7);
 function jpeg(b: Uint8Array): HeaderInfo {
   let i = 2;
   for (;;) {
-    if (i + 4 > b.length) return unsized('jpeg', i + 4);
+    if (i + 2 > b.length) return unsized('jpeg', i + 2);
     if (b[i] !== 0xff) return unsized('jpeg', null); // not a marker where one must be
     const marker = b[i + 1];
     if (marker === 0xff) {
@@ -98,6 +98,7 @@ function jpeg(b: Uint8Array): HeaderInfo {
       continue;
     }
     if (marker === 0xd9 || marker === 0xda || marker === 0xd8) return unsized('jpeg', null); // EOI, SOS, SOI before any frame
+    if (i + 4 > b.length) return unsized('jpeg', i + 4);
     const length = u16be(b, i + 2);
     if (length < 2) return unsized('jpeg', null);
     if (isSof(marker)) {
@@ -112,8 +113,9 @@ function jpeg(b: Uint8Array): HeaderInfo {
 }
 
 function webp(b: Uint8Array): HeaderInfo {
-  if (b.length < 30) return unsized('webp', 30);
   const chunk = ascii(b, 12, 16);
+  const need = chunk === 'VP8L' ? 25 : 30;
+  if (b.length < need) return unsized('webp', need);
   if (chunk === 'VP8 ') {
     // Frame tag (3 bytes), start code 9d 01 2a, then 14-bit width and height (2 bits of scale above each).
     if (!startsWith(b, [0x9d, 0x01, 0x2a], 23)) return unsized('webp', null);
@@ -133,10 +135,11 @@ function webp(b: Uint8Array): HeaderInfo {
 }
 
 function bmp(b: Uint8Array): HeaderInfo {
-  if (b.length < 26) return unsized('bmp', 26);
+  if (b.length < 18) return unsized('bmp', 18);
   const dibSize = u32le(b, 14);
-  if (dibSize === 12) return sized('bmp', u16le(b, 18), u16le(b, 20)); // BITMAPCOREHEADER
+  if (dibSize === 12) return b.length < 22 ? unsized('bmp', 22) : sized('bmp', u16le(b, 18), u16le(b, 20)); // BITMAPCOREHEADER
   if (dibSize < 40) return unsized('bmp', null);
+  if (b.length < 26) return unsized('bmp', 26);
   return sized('bmp', Math.abs(i32le(b, 18)), Math.abs(i32le(b, 22)));
 }
 
@@ -183,7 +186,7 @@ function textOrUnknown(b: Uint8Array): HeaderInfo {
         : /^[{[]/.test(start)
           ? 'json'
           : 'text';
-  const excerpt = text.trim().replace(/\s+/g, ' ').slice(0, 40);
+  const excerpt = text.trim().replace(/\s+/g, ' ').slice(0, 40).trimEnd();
   return { kind: 'text', text: kind, excerpt };
 }
 

@@ -115,3 +115,49 @@ describe('ImageDataset.fromManifest', () => {
     );
   });
 });
+
+describe('ImageDataset.fromManifest with invalid items', () => {
+  const messy = {
+    ...MANIFEST,
+    splits: {
+      train: [
+        { src: 'train/a.png', label: 1 },
+        { src: 'train/b.png', label: 2 }, // outside the 2 classes
+        { label: 0 }, // no src
+        { src: 'train/a.png', label: 0 }, // repeats item 0
+        'train/c.png', // not an object
+        { src: 'train/d.png', label: 0 },
+      ],
+      test: [{ src: 'test/x.png', label: 9 }],
+    },
+  };
+
+  it('keeps every item, lists the invalid ones with what is wrong, and names a missing src by its place in the manifest', async () => {
+    stubFetch(JSON.stringify(messy));
+    const dataset = await ImageDataset.fromManifest(MANIFEST_URL, 'train');
+    expect(dataset.length).toBe(6);
+    expect(dataset.invalidItems).toEqual([
+      { index: 1, problem: '"splits.train[1]" (train/b.png) has label 2, outside the 2 classes (0..1)' },
+      { index: 2, problem: '"splits.train[2]" has no "src" (a non-empty string)' },
+      { index: 3, problem: '"splits.train[3]" repeats "src" "train/a.png" of "splits.train[0]"' },
+      { index: 4, problem: '"splits.train[4]" must be an object { src, label }, got "train/c.png"' },
+    ]);
+    expect([0, 1, 2, 3, 4, 5].map((i) => dataset.problem(i) === null)).toEqual([true, false, false, false, false, true]);
+    expect(dataset.source(1)).toBe('https://example.test/datasets/shapes/train/b.png');
+    expect(dataset.source(2)).toBe(`${MANIFEST_URL}#splits.train[2]`);
+    expect(dataset.source(4)).toBe(`${MANIFEST_URL}#splits.train[4]`);
+    expect([dataset.label(1), dataset.label(2), dataset.label(3)]).toEqual([2, 0, 0]);
+    expect(dataset.label(4)).toBe(-1);
+  });
+
+  it('refuses the manifest at its first invalid item of the split when strict', async () => {
+    stubFetch(JSON.stringify(messy));
+    await expect(ImageDataset.fromManifest(MANIFEST_URL, 'train', { strict: true })).rejects.toThrow(
+      `\`ImageDataset.fromManifest\`: ${MANIFEST_URL}: "splits.train[1]" (train/b.png) has label 2, outside the 2 classes (0..1)`,
+    );
+    // Only the split asked for counts: train's problems do not refuse test, and the reverse.
+    await expect(ImageDataset.fromManifest(MANIFEST_URL, 'test', { strict: true })).rejects.toThrow(/"splits\.test\[0\]" \(test\/x\.png\) has label 9/);
+    stubFetch(JSON.stringify({ ...messy, splits: { ...messy.splits, test: [] } }));
+    await expect(ImageDataset.fromManifest(MANIFEST_URL, 'test', { strict: true })).resolves.toMatchObject({ length: 0 });
+  });
+});
