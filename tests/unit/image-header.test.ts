@@ -101,7 +101,7 @@ describe('readImageHeader', () => {
 });
 
 describe('inspect (before decoding)', () => {
-  const blob = (data: Uint8Array, type = '') => new Blob([data], { type });
+  const blob = (data: Uint8Array, type = '') => new Blob([data as Uint8Array<ArrayBuffer>], { type });
   const refusal = async (p: Promise<unknown>) => {
     const error = await p.then(
       () => null,
