@@ -45,6 +45,7 @@ export class BatchExecutor {
   readonly #scratch: Uint8Array;
   #cancel = new AbortController(); // cancelAll(): every job
   readonly #epochs = new Map<number, { cancel: AbortController; jobs: number }>(); // cancelEpoch(): one epoch's jobs
+  readonly #cancelled: number[] = []; // cancelled epochs, oldest first: their #epochs entries stay, up to 8
 
   constructor(
     readonly workerId: number,
@@ -69,7 +70,12 @@ export class BatchExecutor {
    * stopped: nobody will read them); their jobs finish at once, as failed.
    */
   cancelEpoch(epoch: number, reason: unknown): void {
-    this.#epochs.get(epoch)?.cancel.abort(reason);
+    const entry = this.#epochs.get(epoch) ?? { cancel: new AbortController(), jobs: 0 };
+    entry.cancel.abort(reason);
+    // Kept while jobs run, and for a job of this epoch that arrives after the cancel (messages can cross).
+    this.#epochs.set(epoch, entry);
+    if (!this.#cancelled.includes(epoch)) this.#cancelled.push(epoch);
+    while (this.#cancelled.length > 8) this.#epochs.delete(this.#cancelled.shift()!);
   }
 
   async run(job: BatchJob, view: SlotView): Promise<BatchReport> {
@@ -85,7 +91,7 @@ export class BatchExecutor {
         job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace))),
       );
     } finally {
-      if (--epoch.jobs === 0) this.#epochs.delete(job.epoch);
+      if (--epoch.jobs === 0 && !epoch.cancel.signal.aborted) this.#epochs.delete(job.epoch);
     }
     const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
     const raise = failures.length > 0 && this.options.onError.then === 'raise';

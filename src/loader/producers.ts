@@ -63,6 +63,8 @@ export class WorkerProducer implements Producer {
         reject(this.#death);
       };
       const onError = (event: Event) => {
+        // Handled here (the worker is replaced, or the loader fails with a WorkerError): not the page's uncaught error.
+        event.preventDefault?.();
         const message = (event as ErrorEvent).message || 'the worker failed to start or threw outside a sample';
         this.#kill(new WorkerError(id, message, (event as ErrorEvent).error));
       };
@@ -105,7 +107,8 @@ export class WorkerProducer implements Producer {
   }
 
   cancel(epoch: number): void {
-    if (!this.#death) void this.#remote.cancel(epoch).catch(() => {});
+    // After #ready, like load(): a job still waiting for the worker to start is posted first.
+    void this.#ready.then(() => this.#remote.cancel(epoch)).catch(() => {});
   }
 
   stall(until: number): void {

@@ -214,6 +214,26 @@ describe('BatchExecutor.run', () => {
     expect((await executor.run(job([5, 6]), next)).count).toBe(2);
   });
 
+  it('cancelEpoch aborts that epoch only, even a job that arrives after the cancel', async () => {
+    const { executor, fake, resolved } = setup({ onError: 'skip' }, { hang: [memSrc(1)] });
+    const layout = slotLayout({ batchSize: resolved.batchSize, sampleElements: ELEMENTS, dtype: 'uint8' });
+    const views = [0, 1, 2].map(() => new SlotView(new ArrayBuffer(layout.slotBytes), 0, layout));
+    views.forEach((v) => v.markFilling());
+    const stopped = executor.run(job([0, 1], 0, 4), views[0]);
+    const other = executor.run(job([2, 3], 0, 5), views[1]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    executor.cancelEpoch(4, new Error('epoch 4 was stopped'));
+    const report = await stopped;
+    expect(report.count).toBe(1); // sample 0 had loaded
+    expect(report.skipped.map((s) => [s.index, s.reason, s.error.message])).toEqual([[1, 'source', 'epoch 4 was stopped']]);
+    expect(fake.aborted).toEqual([memSrc(1)]);
+    expect((await other).count).toBe(2); // epoch 5 goes on
+    // A job of epoch 4 that crossed the cancel on its way in fails at once, unread.
+    const late = await executor.run(job([6, 7], 1, 4), views[2]);
+    expect([late.count, late.skipped.map((s) => s.index)]).toEqual([0, [6, 7]]);
+    expect(fake.started).not.toContain(memSrc(6));
+  });
+
   it('keeps at most decodeConcurrency reads in flight, starting batch k before batch k + 1', async () => {
     const { resolved } = setup({ batchSize: 6, decodeConcurrency: 3 });
     const fake = new FakeReader(resolved.image, { seed: 4, maxDelayMs: 6 });
