@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type Connect, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { testRoutes } from './tests/fixtures/test-routes.ts';
 
 /**
  * Cross-origin isolation: SharedArrayBuffer (the loader's ring) exists only on
@@ -29,7 +30,8 @@ function crossOriginIsolation(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [crossOriginIsolation(), svelte()],
+  // testRoutes: a broken, flaky server under /__test__/ for the reliability tests; dev server only.
+  plugins: [crossOriginIsolation(), testRoutes(), svelte()],
   // Several pages (the app, the test harness, the bench), and no SPA fallback:
   // a missing image must be a 404, not index.html with status 200.
   appType: 'mpa',

@@ -6,7 +6,7 @@
  */
 import { SampleLoadError } from './errors.ts';
 import type { ImageSource } from './dataset.ts';
-import { HEADER_MAX_BYTES, HEADER_PREFIX_BYTES, describeSize, readImageHeader, type HeaderInfo } from './image-header.ts';
+import { HEADER_MAX_BYTES, HEADER_PREFIX_BYTES, describeSize, readImageHeader, type HeaderInfo, type TextKind } from './image-header.ts';
 import { DEFAULT_MAX_PIXELS, type ImageOptions } from './options.ts';
 import { placement } from './transforms.ts';
 
@@ -93,6 +93,14 @@ export class CanvasPixelReader implements PixelReader {
   }
 }
 
+const TEXT_KINDS: Record<TextKind, string> = {
+  html: 'an HTML page (a server error page saved as an image?)',
+  svg: 'an SVG document',
+  xml: 'XML',
+  json: 'JSON',
+  text: 'plain text',
+};
+
 /**
  * Reads the header from the first bytes (more only if the size lies further
  * in) and refuses what must not reach the decoder: text, and images that
@@ -108,7 +116,7 @@ export async function inspect(blob: Blob, maxPixels: number): Promise<HeaderInfo
     header = readImageHeader(new Uint8Array(await blob.slice(0, have).arrayBuffer()));
   }
   if (header.kind === 'text') {
-    const what = header.text === 'html' ? 'an HTML page (a server error page saved as an image?)' : `${header.text.toUpperCase()} text`;
+    const what = TEXT_KINDS[header.text];
     const svg = header.text === 'svg' ? ': createImageBitmap cannot decode SVG from a Blob, rasterize it first' : '';
     throw new SampleLoadError('decode', `the bytes are not an image but ${what}, starting "${header.excerpt}"${svg}`);
   }

@@ -4,6 +4,7 @@
  */
 import * as feedline from '../../src/loader/index.ts';
 import type { Batch, DataLoader, DataLoaderOptions, LoaderEnvironment } from '../../src/loader/index.ts';
+import * as reliability from './reliability-harness.ts';
 
 export interface PlainBatch {
   epoch: number;
@@ -82,7 +83,7 @@ const problems: string[] = [];
 window.addEventListener('unhandledrejection', (e) => problems.push(`unhandledrejection: ${String(e.reason)}`));
 window.addEventListener('error', (e) => problems.push(`error: ${e.message}`));
 
-const api = { ...feedline, plain, collect, runFixtures, firstBatchPixels, problems };
+const api = { ...feedline, ...reliability, plain, collect, runFixtures, firstBatchPixels, problems };
 declare global {
   interface Window {
     feedline: typeof api;

@@ -136,7 +136,7 @@ describe('inspect (before decoding)', () => {
       'the bytes are not an image but an HTML page (a server error page saved as an image?), starting "<!doctype html><title>Error</title><p>In"',
     );
     const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>');
-    expect((await refusal(inspect(blob(svg), 1e9))).message).toMatch(/^the bytes are not an image but SVG text, .*: createImageBitmap cannot decode SVG from a Blob, rasterize it first$/);
+    expect((await refusal(inspect(blob(svg), 1e9))).message).toMatch(/^the bytes are not an image but an SVG document, .*: createImageBitmap cannot decode SVG from a Blob, rasterize it first$/);
   });
 
   it('lets an image within the limit, and bytes it cannot place, go on to the decoder', async () => {
