@@ -14,6 +14,20 @@ export interface DatasetEntry {
   description: string;
 }
 
+/**
+ * The broken corpus of the reliability tests (tests/fixtures/broken.ts): good
+ * images with every kind of bad input mixed in, served by the dev server's
+ * test routes only, so it is offered in `npm run dev` and not in a build. The
+ * key keeps this visit's flaky URLs apart from earlier ones.
+ */
+const BROKEN: DatasetEntry = {
+  id: 'broken',
+  label: 'broken (dev server only)',
+  manifest: `/__test__/broken/manifest.json?key=dev-${Date.now().toString(36)}`,
+  split: 'train',
+  description: "good 12×10 PNGs mixed with 404s, a 500, a refused fetch, HTML as .png, truncated files, bombs, a hang and invalid manifest items: try 'skip'",
+};
+
 export const DATASETS: readonly DatasetEntry[] = [
   {
     id: 'fixtures',
@@ -36,6 +50,7 @@ export const DATASETS: readonly DatasetEntry[] = [
     split: 'train',
     description: '2,000 JPEGs of six shapes, 160×160 RGB: decoding is the bottleneck',
   },
+  ...(import.meta.env.DEV ? [BROKEN] : []),
 ];
 
 export function datasetEntry(id: string): DatasetEntry {

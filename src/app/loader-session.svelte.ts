@@ -12,11 +12,16 @@
  * writes status or error again, so an old run finishing late cannot clobber a
  * newer one. close() makes a waiting `for await` throw LoaderClosedError; that
  * error is expected and swallowed for an aborted run.
+ *
+ * After each batch the loader's state() is saved (resume-store.ts); a run
+ * that did not finish can be resumed, after a reload too, with the same
+ * settings: start({ resume: true }) passes it as `resumeFrom`.
  */
 import { DataLoader, type LoaderStats, type RingMode } from '../loader/index.ts';
 import { snapshotBatch, type BatchSnapshot } from './batch-snapshot.ts';
 import { loadDataset } from './datasets.ts';
 import { pageIsolation } from './isolation.ts';
+import { clearSavedRun, loadSavedRun, saveRun, type SavedRun } from './resume-store.ts';
 import type { LoaderSettings } from './settings.svelte.ts';
 import { NO_RATES, StatsMeter, type Rates } from './stats-meter.ts';
 import { TraceBuffer } from './trace-buffer.ts';
@@ -46,6 +51,13 @@ export class LoaderSession {
   readonly trace = new TraceBuffer();
 
   readonly running = $derived(this.status === 'starting' || this.status === 'running');
+  /** The position saved by an unfinished run (this visit or an earlier one). */
+  saved = $state.raw<SavedRun | null>(loadSavedRun());
+
+  /** The saved position, when it belongs to the current settings and nothing runs. */
+  get resumable(): SavedRun | null {
+    return !this.running && this.saved?.key === this.settings.restartKey ? this.saved : null;
+  }
 
   #run = 0; // id of the latest run; snapshot keys include it
   #abort: AbortController | null = null; // the latest run's; null once it ended
@@ -56,8 +68,9 @@ export class LoaderSession {
 
   constructor(readonly settings: LoaderSettings) {}
 
-  /** Starts a run with the current settings, ending any earlier one. */
-  async start(): Promise<void> {
+  /** Starts a run with the current settings, ending any earlier one; `resume` continues the saved position. */
+  async start({ resume = false } = {}): Promise<void> {
+    const resumeFrom = resume ? this.resumable?.state : undefined;
     this.#end();
     const run = ++this.#run;
     const abort = new AbortController();
@@ -69,7 +82,7 @@ export class LoaderSession {
       const dataset = await loadDataset(this.settings.dataset);
       if (abort.signal.aborted) return;
       this.classes = dataset.classes;
-      loader = new DataLoader(dataset, this.settings.loaderOptions());
+      loader = new DataLoader(dataset, { ...this.settings.loaderOptions(), resumeFrom });
       this.#loader = loader;
       this.mode = loader.mode;
       this.epochLength = loader.length;
@@ -81,6 +94,7 @@ export class LoaderSession {
       await this.#consume(loader, run, abort.signal);
       if (abort.signal.aborted) return;
       this.status = 'done';
+      this.discardSaved(); // finished: nothing to resume
     } catch (error) {
       if (abort.signal.aborted) return;
       this.status = 'error';
@@ -105,6 +119,12 @@ export class LoaderSession {
     else void this.start();
   }
 
+  /** Forgets the saved position. */
+  discardSaved(): void {
+    clearSavedRun();
+    this.saved = null;
+  }
+
   /**
    * Loader settings changed: a running loader restarts with them, and so does
    * one that just failed (say, on a bad batchSize typed while it ran).
@@ -125,7 +145,9 @@ export class LoaderSession {
 
   /** The consumer: epochs of `for await`, a simulated training step per batch. */
   async #consume(loader: DataLoader, run: number, signal: AbortSignal): Promise<void> {
-    for (let epoch = 0; epoch < this.settings.epochs && !signal.aborted; epoch++) {
+    const key = this.settings.restartKey;
+    // loader.epoch: 0, or the epoch a resumed loader continues.
+    for (let epoch = loader.epoch; epoch < this.settings.epochs && !signal.aborted; epoch++) {
       this.epoch = epoch;
       for await (const batch of loader) {
         if (signal.aborted) break;
@@ -139,8 +161,15 @@ export class LoaderSession {
         }
         // Held through the step, as a plain `for await` loop holds it.
         batch.release();
+        // What a checkpoint would store beside the model: the batches consumed so far.
+        if (!signal.aborted) this.#save(key, loader);
       }
     }
+  }
+
+  #save(key: string, loader: DataLoader): void {
+    this.saved = { key, state: loader.state(), savedAt: Date.now() };
+    saveRun(this.saved);
   }
 
   #startPolling(loader: DataLoader): void {

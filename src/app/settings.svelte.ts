@@ -18,6 +18,10 @@ export class LoaderSettings {
   epochs = $state(10);
   /** Simulated training step: ms the consumer spends on each batch. */
   delayMs = $state(120);
+  /** What a sample that cannot load does: 'retry' is { retry: 2, then: 'skip' }. */
+  onError = $state<'raise' | 'skip' | 'retry'>('skip');
+  /** Per-sample bound in ms; 0 for none. */
+  timeoutMs = $state(5000);
 
   /** The options handed to `new DataLoader` (plain values, no proxies). */
   loaderOptions(): DataLoaderOptions {
@@ -27,6 +31,8 @@ export class LoaderSettings {
       seed: this.seed,
       numWorkers: this.numWorkers,
       prefetchFactor: this.prefetchFactor,
+      onError: this.onError === 'retry' ? { retry: 2, then: 'skip' } : this.onError,
+      timeoutMs: this.timeoutMs,
     };
   }
 

@@ -1,0 +1,69 @@
+/**
+ * The dev page's reliability views: the skip list over the broken corpus,
+ * and the offer to resume a run after the tab was closed.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { BROKEN_KINDS } from '../fixtures/broken.ts';
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (msg) => {
+    // A failed image fetch is the point of the broken corpus; Chromium logs each one.
+    if (msg.type() === 'error' && !/Failed to load resource|CORS policy/.test(msg.text())) errors.push(`console: ${msg.text()}`);
+  });
+  return errors;
+}
+
+test("lists every bad sample of the broken corpus with its reason under 'skip', and finishes the epoch", async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  await page.getByTestId('dataset').selectOption('broken');
+  await page.getByTestId('on-error').selectOption('skip');
+  await page.getByTestId('timeout').fill('800');
+  await page.getByTestId('shuffle').uncheck(); // manifest order: the list reads as BROKEN_KINDS
+  await page.getByTestId('epochs').fill('1');
+  await page.getByTestId('delay').fill('0');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('done', { timeout: 30_000 });
+  await expect(page.getByTestId('skip-count')).toHaveText(String(BROKEN_KINDS.length));
+  const rows = page.getByTestId('skip-row');
+  await expect(rows).toHaveCount(BROKEN_KINDS.length);
+  const reasons = await rows.locator('td:nth-child(4)').allTextContents();
+  expect(reasons).toEqual(BROKEN_KINDS.map((k) => k.reason));
+  await expect(rows.nth(0)).toContainText('missing.png');
+  await expect(rows.nth(0)).toContainText('the server answered 404 Not Found');
+  // Two good images, then one bad, per kind, and two more: the goods are all delivered.
+  await expect(page.getByTestId('samples-delivered')).toHaveText(String(2 * BROKEN_KINDS.length + 2));
+  await page.screenshot({ path: '/tmp/dev-page-skips.png', fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('offers to resume a run after the tab was closed, and continues at the batch it stopped', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  await page.getByTestId('epochs').fill('2');
+  await page.getByTestId('delay').fill('150');
+  await expect(page.getByTestId('resume-offer')).toHaveCount(0);
+  await page.getByTestId('start-button').click();
+  await expect.poll(async () => Number(await page.getByTestId('batches-delivered').textContent())).toBeGreaterThanOrEqual(3);
+  // The tab goes away mid-epoch; its settings live in the page, so set them again after the reload.
+  await page.reload();
+  await page.getByTestId('epochs').fill('2');
+  await page.getByTestId('delay').fill('0');
+  const offer = page.getByTestId('resume-offer');
+  await expect(offer).toBeVisible();
+  const position = (await page.getByTestId('resume-position').textContent())!;
+  const [, epoch, batch] = position.match(/^epoch (\d+), batch (\d+)$/)!.map(Number);
+  expect(epoch).toBe(1);
+  expect(batch).toBeGreaterThanOrEqual(3);
+  expect(batch).toBeLessThan(7);
+  await page.getByTestId('resume-button').click();
+  await expect(page.getByTestId('status')).toHaveText('done');
+  // The first epoch's remaining batches, then the whole second one: 7 batches of 8 (the last of 2) per epoch.
+  await expect(page.getByTestId('batches-delivered')).toHaveText(String(7 - batch + 7));
+  await expect(page.getByTestId('batch-card').last()).toContainText(`batch ${batch}`);
+  await expect(offer).toHaveCount(0); // a finished run leaves nothing to resume
+  expect(await page.evaluate(() => localStorage.getItem('feedline:loader-state'))).toBeNull();
+  expect(errors).toEqual([]);
+});
