@@ -20,7 +20,7 @@ import {
   type SampleFailureReason,
 } from './errors.ts';
 import { activeTimeout } from './active-timer.ts';
-import type { PixelReader, PhaseMark } from './decode.ts';
+import type { PixelReader, PhaseMark, ReadHints } from './decode.ts';
 import { Limiter } from './limiter.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { BatchJob, BatchReport, JobSample, TraceEvent } from './protocol.ts';
@@ -36,6 +36,7 @@ const RETRY_WITH_BACKOFF: ReadonlySet<SampleFailureReason> = new Set(['network',
 const NEVER_RETRY: ReadonlySet<SampleFailureReason> = new Set(['manifest']);
 
 type Outcome = { ok: true } | { ok: false; failure: SampleFailure };
+const CHECKED: ReadHints = { headerChecked: true };
 
 export class BatchExecutor {
   tracing = false;
@@ -169,7 +170,8 @@ export class BatchExecutor {
 
   async #readWithTimeout(sample: JobSample, signal: AbortSignal, mark?: PhaseMark): Promise<Uint8ClampedArray> {
     const { timeoutMs } = this.options;
-    if (timeoutMs === 0) return this.reader.read(sample.source, signal, mark);
+    const hints = sample.checked ? CHECKED : undefined;
+    if (timeoutMs === 0) return this.reader.read(sample.source, signal, mark, hints);
     const controller = new AbortController();
     const onCancel = () => controller.abort(signal.reason);
     signal.addEventListener('abort', onCancel, { once: true });
@@ -183,7 +185,7 @@ export class BatchExecutor {
       });
     });
     try {
-      return await Promise.race([this.reader.read(sample.source, controller.signal, mark), expired]);
+      return await Promise.race([this.reader.read(sample.source, controller.signal, mark, hints), expired]);
     } finally {
       cancelTimer();
       signal.removeEventListener('abort', onCancel);

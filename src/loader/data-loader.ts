@@ -64,6 +64,7 @@ export class DataLoader implements AsyncIterable<Batch> {
   #run: EpochRun | null = null; // the latest epoch, active or not; kept after close() for state()
   #resume: { epoch: number; consumed: number[] } | null = null; // from resumeFrom, until its epoch runs
   #identity: { basis: StateBasis; seed: number; fingerprint: string } | null = null; // computed on first use
+  #checked: Uint8Array | null = null; // [index] = 1 once delivered: a Blob source's header needs no second check
   readonly #stats: StatsCollector;
   readonly #env: LoaderEnvironment;
 
@@ -207,7 +208,12 @@ export class DataLoader implements AsyncIterable<Batch> {
         const sample: JobSample = { index, label: this.dataset.label(index), source: this.dataset.source(index) };
         const problem = this.dataset.problem(index);
         if (problem !== null) sample.problem = problem;
+        if (this.#checked?.[index] && typeof sample.source !== 'string') sample.checked = true;
         return sample;
+      },
+      delivered: (indices: Int32Array) => {
+        this.#checked ??= new Uint8Array(this.dataset.length);
+        for (const i of indices) this.#checked[i] = 1;
       },
       freeSlot: (slot: number) => {
         if (this.#closed) return;

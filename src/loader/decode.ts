@@ -16,7 +16,16 @@ export interface PixelReader {
    * `mark` records phase timings when tracing. Resolves with width * height * 4
    * bytes that stay valid until the next call's synchronous part runs.
    */
-  read(source: ImageSource, signal: AbortSignal, mark?: PhaseMark): Promise<Uint8ClampedArray>;
+  read(source: ImageSource, signal: AbortSignal, mark?: PhaseMark, hints?: ReadHints): Promise<Uint8ClampedArray>;
+}
+
+export interface ReadHints {
+  /**
+   * The source is a Blob whose header passed this loader's check in an earlier
+   * epoch; a Blob's bytes cannot change, so the reader may skip the check
+   * (each check is one more read of the Blob, which costs as much as a decode).
+   */
+  headerChecked?: boolean;
 }
 
 export type PhaseMark = (phase: 'fetch' | 'decode' | 'write', start: number) => void;
@@ -31,13 +40,13 @@ export class CanvasPixelReader implements PixelReader {
     readonly maxPixels: number = DEFAULT_MAX_PIXELS,
   ) {}
 
-  async read(source: ImageSource, signal: AbortSignal, mark?: PhaseMark): Promise<Uint8ClampedArray> {
+  async read(source: ImageSource, signal: AbortSignal, mark?: PhaseMark, hints?: ReadHints): Promise<Uint8ClampedArray> {
     let t = performance.now();
     const blob = typeof source === 'string' ? await fetchBlob(source, signal) : source;
     if (mark && typeof source === 'string') mark('fetch', t);
     if (blob.size === 0) throw new SampleLoadError('source', 'the source is empty (0 bytes)');
     t = performance.now();
-    const header = await inspect(blob, this.maxPixels);
+    const header = hints?.headerChecked && typeof source !== 'string' ? null : await inspect(blob, this.maxPixels);
     let bitmap: ImageBitmap;
     try {
       // 'none' twice: raw stored values, as PIL would read them.
@@ -131,8 +140,9 @@ export async function inspect(blob: Blob, maxPixels: number): Promise<HeaderInfo
 }
 
 /** Why createImageBitmap refused the bytes, as far as their header tells. */
-function undecodable(blob: Blob, header: HeaderInfo): string {
+function undecodable(blob: Blob, header: HeaderInfo | null): string {
   const bytes = blob.type ? `${blob.type}, ${blob.size} bytes` : `${blob.size} bytes`;
+  if (!header) return `the browser cannot decode it as an image (${bytes})`;
   if (header.kind === 'image') {
     const format = header.format.toUpperCase();
     if (header.format === 'tiff' || header.format === 'heif') return `this browser cannot decode ${format} images (${bytes})`;

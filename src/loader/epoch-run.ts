@@ -56,6 +56,8 @@ export interface RunContext {
   freeSlot(slot: number): void;
   /** Tell the producers that run to drop `epoch`'s unfinished jobs. */
   cancel(epoch: number): void;
+  /** These dataset indices reached the consumer (their headers passed the reader's check). */
+  delivered?(indices: Int32Array): void;
   /** Testing only (faults.ts): called after each batch is sent to a producer. */
   onDispatch?(epoch: number, batch: number): void;
 }
@@ -237,6 +239,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     const count = view.header[S_COUNT];
     const skipped = fastReport?.skipped ?? [];
     ctx.stats.addDelivered(this.epoch, count, skipped);
+    ctx.delivered?.(view.indices.subarray(0, count));
     this.progress.mark(pending.batch);
     if (count === 0) {
       ctx.freeSlot(pending.slot); // every sample skipped: nothing to yield

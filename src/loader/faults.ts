@@ -21,7 +21,7 @@
  * sent: the consumer may already hold the batch).
  */
 import type { ImageSource } from './dataset.ts';
-import type { PhaseMark, PixelReader } from './decode.ts';
+import type { PhaseMark, PixelReader, ReadHints } from './decode.ts';
 import type { BatchJob, BatchReport } from './protocol.ts';
 
 export interface WorkerFault {
@@ -124,11 +124,11 @@ export class FaultInjector {
   /** The reader the executor uses: passes through, except for the sources of an armed 'mid' batch. */
   wrap(reader: PixelReader): PixelReader {
     return {
-      read: async (source: ImageSource, signal: AbortSignal, mark?: PhaseMark) => {
+      read: async (source: ImageSource, signal: AbortSignal, mark?: PhaseMark, hints?: ReadHints) => {
         const armed = this.#armed.get(source);
-        if (!armed) return reader.read(source, signal, mark);
+        if (!armed) return reader.read(source, signal, mark, hints);
         if (armed.action === 'hold') return never();
-        await reader.read(source, signal, mark);
+        await reader.read(source, signal, mark, hints);
         await new Promise((resolve) => setTimeout(resolve)); // let the samples before it be written
         return this.#act(armed.fault, armed.job);
       },

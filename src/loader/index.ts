@@ -14,7 +14,7 @@ export type { Channels, DataLoaderOptions, Fit, ImageOptions, Normalize, OnError
 export type { TraceEvent, TracePhase } from './protocol.ts';
 export type { EpochEnd, EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';
 export type { RingMode } from './slot-pool.ts';
-export type { PixelReader } from './decode.ts';
+export type { PixelReader, ReadHints } from './decode.ts';
 export type { LoaderState, StateBasis } from './loader-state.ts';
 export type { RestartRecord } from './worker-supervisor.ts';
 export type { Fault, FreezeFault, WorkerFault } from './faults.ts';

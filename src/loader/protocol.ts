@@ -28,6 +28,8 @@ export interface JobSample {
   source: ImageSource;
   /** Set when the dataset's item is invalid: the sample fails with reason 'manifest', unread. */
   problem?: string;
+  /** A Blob source delivered in an earlier epoch: its header was checked then (decode.ts ReadHints). */
+  checked?: true;
 }
 
 /** One batch to load into one slot. */

@@ -262,6 +262,31 @@ for (const ring of RINGS) {
   });
 }
 
+test('Blob sources: a bomb is refused in every epoch, good files decode the same once their header is known', async ({ page }) => {
+  const workers = await open(page, '');
+  const run = await page.evaluate(async () => {
+    const { DataLoader, ImageDataset, drain } = window.feedline;
+    const names = ['good-00.png', 'bomb.png', 'good-01.png', 'bomb.jpg', 'good-02.png', 'good-03.png'];
+    const files = await Promise.all(
+      names.map(async (name) => new File([await (await fetch(`/__test__/broken/${name}`)).blob()], name, { type: 'image/png' })),
+    );
+    const dataset = ImageDataset.fromItems(files.map((src, i) => ({ src, label: i % 4 })), ['a', 'b', 'c', 'd'], { width: 12, height: 10, channels: 3 });
+    const loader = new DataLoader(dataset, { batchSize: 2, numWorkers: 2, onError: 'skip' });
+    const epochs = [await drain(loader), await drain(loader)];
+    loader.close();
+    return epochs;
+  });
+  for (const [e, epoch] of run.entries()) {
+    expect(epoch.batches.flatMap((b) => b.indices)).toEqual([0, 2, 4, 5]);
+    expect(epoch.batches.map((b) => b.hash)).toEqual([hashOf([0]), hashOf([1]), hashOf([2, 3])]);
+    expect(epoch.stats.skipped.filter((s) => s.epoch === e).map((s) => [s.index, s.source, s.reason])).toEqual([
+      [1, 'bomb.png', 'oversize'],
+      [3, 'bomb.jpg', 'oversize'],
+    ]);
+  }
+  await noWorkerLeft(page, workers);
+});
+
 test.describe('resuming after the tab closes', () => {
   for (const numWorkers of [0, 3]) {
     test(`a run interrupted mid-epoch and resumed sees the same batches as an uninterrupted one (numWorkers ${numWorkers})`, async ({ page }) => {

@@ -113,3 +113,18 @@ describe.each(MODES)('bad input $name', (mode) => {
     });
   }
 });
+
+describe('the header check before decoding', () => {
+  it('runs once per Blob source: later epochs tell the reader that a delivered Blob was checked, never a URL', async () => {
+    const files = range(8).map((i) => ({ src: new File([new Uint8Array(4)], memSrc(i)), label: i % 3 }));
+    const urls = range(4).map((i) => ({ src: memSrc(8 + i), label: 0 }));
+    const dataset = ImageDataset.fromItems([...files, ...urls], ['a', 'b', 'c'], TINY);
+    const fail = { [memSrc(2)]: 'decode' as const };
+    const { loader, readers } = openLoader({ numWorkers: 0, mode: 'shared' }, dataset, { batchSize: 4, onError: 'skip' }, { fail });
+    expect(flat(await takeEpoch(loader))).toEqual(range(12).filter((i) => i !== 2));
+    expect(readers[0].headerChecked).toEqual([]);
+    await takeEpoch(loader);
+    // Sample 2 failed in epoch 0, so it was never shown to be good; URL sources may change between fetches.
+    expect(readers[0].headerChecked).toEqual([0, 1, 3, 4, 5, 6, 7].map(memSrc));
+  });
+});

@@ -5,7 +5,7 @@
  * same on every run and on every thread. The config is plain data: it travels
  * to worker threads as workerData.
  */
-import type { PhaseMark, PixelReader } from '../../../src/loader/decode.ts';
+import type { PhaseMark, PixelReader, ReadHints } from '../../../src/loader/decode.ts';
 import type { ImageSource } from '../../../src/loader/dataset.ts';
 import { ImageDataset } from '../../../src/loader/dataset.ts';
 import { SampleLoadError, type SampleFailureReason } from '../../../src/loader/errors.ts';
@@ -37,9 +37,13 @@ export interface FakeReaderConfig {
 
 export const memSrc = (i: number) => `mem://${i}`;
 
+/** 'mem://i', as a string or as the name of a File. */
+const sourceName = (source: ImageSource): string => (typeof source === 'string' ? source : ((source as File).name ?? ''));
+
 function sampleNumber(source: ImageSource): number {
-  if (typeof source !== 'string' || !source.startsWith('mem://')) throw new SampleLoadError('source', `not a mem:// source`);
-  return Number(source.slice(6));
+  const name = sourceName(source);
+  if (!name.startsWith('mem://')) throw new SampleLoadError('source', `not a mem:// source`);
+  return Number(name.slice(6));
 }
 
 /** The RGBA bytes of sample i at width x height: the reader's only formula. */
@@ -62,6 +66,8 @@ export class FakeReader implements PixelReader {
   maxActive = 0;
   readonly started: string[] = [];
   readonly aborted: string[] = [];
+  /** Sources read with ReadHints.headerChecked. */
+  readonly headerChecked: string[] = [];
   /** Every read that settled: when it started and ended (performance.now()). */
   readonly timeline: Array<{ src: string; attempt: number; start: number; end: number }> = [];
 
@@ -70,8 +76,9 @@ export class FakeReader implements PixelReader {
     readonly config: FakeReaderConfig = {},
   ) {}
 
-  async read(source: ImageSource, signal: AbortSignal, mark?: PhaseMark): Promise<Uint8ClampedArray> {
-    const src = String(source);
+  async read(source: ImageSource, signal: AbortSignal, mark?: PhaseMark, hints?: ReadHints): Promise<Uint8ClampedArray> {
+    const src = sourceName(source);
+    if (hints?.headerChecked) this.headerChecked.push(src);
     const attempt = (this.attempts.get(src) ?? 0) + 1;
     this.attempts.set(src, attempt);
     this.started.push(src);
