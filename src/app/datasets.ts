@@ -1,21 +1,42 @@
 /**
- * The datasets the dev page offers. Each is a manifest (the format in
- * DESIGN.md) under public/datasets/<name>/; add an entry here to offer another.
+ * The datasets the dev page offers: manifests (the format in DESIGN.md) under
+ * public/datasets/<name>/, and the user's own folder (folder-source.svelte.ts).
+ * Add an entry here to offer another manifest.
  */
-import { ImageDataset } from '../loader/index.ts';
+import { ImageDataset, type DataLoaderOptions } from '../loader/index.ts';
 
-export interface DatasetEntry {
+interface EntryBase {
   id: string;
   label: string;
-  /** URL of manifest.json, relative to the page. */
-  manifest: string;
-  split: string;
   /** One line for the controls panel. */
   description: string;
 }
 
+export interface ManifestEntry extends EntryBase {
+  kind: 'manifest';
+  /** URL of manifest.json, relative to the page. */
+  manifest: string;
+  split: string;
+}
+
+/** The folder the user picks or drops in the folder panel. */
+export interface FolderEntry extends EntryBase {
+  kind: 'folder';
+}
+
+export type DatasetEntry = ManifestEntry | FolderEntry;
+
+export const FOLDER_ID = 'folder';
+
+/** A dataset ready to load, and the loader options it needs beyond the settings (a folder's output size). */
+export interface OpenedDataset {
+  dataset: ImageDataset;
+  options?: DataLoaderOptions;
+}
+
 export const DATASETS: readonly DatasetEntry[] = [
   {
+    kind: 'manifest',
     id: 'fixtures',
     label: 'fixtures',
     manifest: '/datasets/fixtures/manifest.json',
@@ -23,6 +44,7 @@ export const DATASETS: readonly DatasetEntry[] = [
     description: '50 tiny 12×10 RGB PNGs with known pixels: what the tests check against',
   },
   {
+    kind: 'manifest',
     id: 'mnist',
     label: 'mnist',
     manifest: '/datasets/mnist/manifest.json',
@@ -30,11 +52,18 @@ export const DATASETS: readonly DatasetEntry[] = [
     description: '8,000 real handwritten digits, 28×28 grayscale PNGs',
   },
   {
+    kind: 'manifest',
     id: 'shapes',
     label: 'shapes (decode-heavy)',
     manifest: '/datasets/shapes/manifest.json',
     split: 'train',
     description: '2,000 JPEGs of six shapes, 160×160 RGB: decoding is the bottleneck',
+  },
+  {
+    kind: 'folder',
+    id: FOLDER_ID,
+    label: 'your folder',
+    description: 'your own images: pick or drop a folder in the "Your folder" panel; each subfolder is a class',
   },
 ];
 
@@ -51,9 +80,15 @@ export function loadDataset(id: string): Promise<ImageDataset> {
   let loading = cache.get(id);
   if (!loading) {
     const entry = datasetEntry(id);
+    if (entry.kind !== 'manifest') return Promise.reject(new Error(`"${id}" is not a bundled dataset: it has no manifest`));
     loading = ImageDataset.fromManifest(entry.manifest, entry.split);
     loading.catch(() => cache.delete(id));
     cache.set(id, loading);
   }
   return loading;
+}
+
+/** Opens a bundled dataset by id; the dev page wraps this to add the folder. */
+export async function openBundled(id: string): Promise<OpenedDataset> {
+  return { dataset: await loadDataset(id) };
 }

@@ -121,7 +121,7 @@ class Scan {
       this.#skip(segments(path), { path, reason: 'unreadable', detail: `the browser could not open it: ${error}` });
     }
     for (const [path, count] of this.#hiddenFolders) {
-      const detail = count > 0 ? `hidden folder (${count} file${count === 1 ? '' : 's'} not read)` : 'hidden folder (not read)';
+      const detail = count > 0 ? `a hidden folder: its ${count} file${count === 1 ? ' was' : 's were'} not read` : 'a hidden folder: not read';
       this.skipped.push({ path, reason: 'hidden', detail });
     }
   }
@@ -145,7 +145,7 @@ class Scan {
       if (hidden > 0) this.skippedIn.set(parts[0], (this.skippedIn.get(parts[0]) ?? 0) + 1);
       return;
     }
-    const why = hidden >= 0 ? entry(parts, 'hidden', 'hidden file') : judge(parts, file);
+    const why = hidden >= 0 ? entry(parts, 'hidden', 'a hidden file (its name starts with ".")') : judge(parts, file);
     if (why) return this.#skip(parts, why);
     const list = this.images.get(parts[0]) ?? [];
     list.push({ path: parts.join('/'), file });
@@ -170,9 +170,9 @@ function judge(parts: string[], file: File): SkippedEntry | null {
     return entry(parts, 'unsupported', `.${ext} images cannot be decoded by the browser in a worker`);
   }
   if (!IMAGE_EXTENSIONS.includes(ext)) {
-    return entry(parts, 'not-image', ext ? `not an image (.${ext})` : 'not an image (no file extension)');
+    return entry(parts, 'not-image', ext ? `.${ext} is not an image type` : 'no file extension, so not an image');
   }
-  if (file.size === 0) return entry(parts, 'empty-file', 'unreadable: the file is empty (0 bytes)');
+  if (file.size === 0) return entry(parts, 'empty-file', 'the file is empty (0 bytes)');
   return null;
 }
 
@@ -183,8 +183,8 @@ function entry(parts: string[], reason: FolderSkipReason, detail: string): Skipp
 function emptyClass(name: string, skippedFiles: number): SkippedEntry {
   const detail =
     skippedFiles > 0
-      ? `empty class: none of its ${skippedFiles} file${skippedFiles === 1 ? '' : 's'} is a usable image`
-      : 'empty class: the folder holds no files';
+      ? `no usable image among its ${skippedFiles} file${skippedFiles === 1 ? '' : 's'}, so no class index`
+      : 'the folder holds no files, so no class index';
   return { path: `${name}/`, reason: 'empty-class', detail };
 }
 

@@ -89,7 +89,7 @@ describe('listEntries (a drop)', () => {
     expect(listing.unreadable).toEqual([{ path: 'cat/2.png', error: 'NotFoundError: gone' }]);
     const folder = ImageFolder.fromListing(listing);
     expect(folder.skipped).toEqual([
-      { path: '.git/', reason: 'hidden', detail: 'hidden folder (not read)' },
+      { path: '.git/', reason: 'hidden', detail: 'a hidden folder: not read' },
       { path: 'cat/2.png', reason: 'unreadable', detail: 'the browser could not open it: NotFoundError: gone' },
     ]);
   });

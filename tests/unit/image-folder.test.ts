@@ -63,10 +63,10 @@ describe('ImageFolder.fromListing', () => {
       ['readme.md', 'no-class'],
     ]);
     const detail = (path: string) => folder.skipped.find((s) => s.path === path)!.detail;
-    expect(detail('cat/notes.txt')).toBe('not an image (.txt)');
-    expect(detail('cat/LICENSE')).toBe('not an image (no file extension)');
+    expect(detail('cat/notes.txt')).toBe('.txt is not an image type');
+    expect(detail('cat/LICENSE')).toBe('no file extension, so not an image');
     expect(detail('cat/scan.TIFF')).toBe('.tiff images cannot be decoded by the browser in a worker');
-    expect(detail('cat/blank.png')).toBe('unreadable: the file is empty (0 bytes)');
+    expect(detail('cat/blank.png')).toBe('the file is empty (0 bytes)');
     expect(detail('cover.png')).toMatch(/^not inside a class folder/);
   });
 
@@ -77,11 +77,11 @@ describe('ImageFolder.fromListing', () => {
     expect(folder.classes).toEqual(['cat']);
     expect(folder.counts).toEqual([1]);
     expect(folder.skipped).toEqual([
-      { path: '.DS_Store', reason: 'hidden', detail: 'hidden file' },
-      { path: '.git/', reason: 'hidden', detail: 'hidden folder (2 files not read)' },
-      { path: 'cat/.DS_Store', reason: 'hidden', detail: 'hidden file' },
-      { path: 'cat/._1.png', reason: 'hidden', detail: 'hidden file' },
-      { path: 'cat/.thumbs/', reason: 'hidden', detail: 'hidden folder (1 file not read)' },
+      { path: '.DS_Store', reason: 'hidden', detail: 'a hidden file (its name starts with ".")' },
+      { path: '.git/', reason: 'hidden', detail: 'a hidden folder: its 2 files were not read' },
+      { path: 'cat/.DS_Store', reason: 'hidden', detail: 'a hidden file (its name starts with ".")' },
+      { path: 'cat/._1.png', reason: 'hidden', detail: 'a hidden file (its name starts with ".")' },
+      { path: 'cat/.thumbs/', reason: 'hidden', detail: 'a hidden folder: its 1 file was not read' },
     ]);
   });
 
@@ -94,8 +94,8 @@ describe('ImageFolder.fromListing', () => {
     expect(folder.emptyClasses).toEqual(['dog', 'fish']);
     expect(folder.dataset.label(1)).toBe(1); // eel is index 1: empty classes take no index
     expect(folder.skipped.filter((s) => s.reason === 'empty-class')).toEqual([
-      { path: 'dog/', reason: 'empty-class', detail: 'empty class: none of its 2 files is a usable image' },
-      { path: 'fish/', reason: 'empty-class', detail: 'empty class: the folder holds no files' },
+      { path: 'dog/', reason: 'empty-class', detail: 'no usable image among its 2 files, so no class index' },
+      { path: 'fish/', reason: 'empty-class', detail: 'the folder holds no files, so no class index' },
     ]);
   });
 
@@ -111,7 +111,7 @@ describe('ImageFolder.fromListing', () => {
       ['dog/1.png', 'unreadable'],
     ]);
     expect(folder.skipped[0].detail).toBe('the browser could not open it: NotReadableError: gone');
-    expect(folder.skipped[1].detail).toBe('empty class: none of its 1 file is a usable image');
+    expect(folder.skipped[1].detail).toBe('no usable image among its 1 file, so no class index');
   });
 
   it('declares no image shape unless asked to, and takes a name', () => {
