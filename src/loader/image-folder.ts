@@ -190,29 +190,32 @@ function emptyClass(name: string, skippedFiles: number): SkippedEntry {
 
 /** Samples in class order, each class in torchvision's walk order. */
 function orderSamples(images: Map<string, FolderFile[]>): Array<FolderFile & { cls: string }> {
-  const walkOrder = (a: FolderFile, b: FolderFile) => {
-    const [da, na] = splitDir(a.path);
-    const [db, nb] = splitDir(b.path);
-    return byCodePoint(da, db) || byCodePoint(na, nb);
-  };
-  return [...images.keys()]
-    .sort(byCodePoint)
-    .flatMap((cls) => [...images.get(cls)!].sort(walkOrder).map((f) => ({ ...f, cls })));
-}
-
-function splitDir(path: string): [string, string] {
-  const slash = path.lastIndexOf('/');
-  return [path.slice(0, slash), path.slice(slash + 1)];
+  return [...images.keys()].sort(byCodePoint).flatMap((cls) =>
+    images
+      .get(cls)!
+      .map((f) => ({ ...f, cls, dir: f.path.slice(0, f.path.lastIndexOf('/')), name: f.path.slice(f.path.lastIndexOf('/') + 1) }))
+      .sort((a, b) => byCodePoint(a.dir, b.dir) || byCodePoint(a.name, b.name))
+      .map(({ path, file }) => ({ path, file, cls })),
+  );
 }
 
 const segments = (path: string) => path.split('/').filter((s) => s !== '' && s !== '.');
 const isHidden = (segment: string) => segment.startsWith('.');
 const folderPath = (parts: string[], last: number) => `${parts.slice(0, last + 1).join('/')}/`;
 
-/** Python's string order (by code point); JS's `<` compares UTF-16 units, which differs past U+FFFF. */
+/**
+ * Python's string order (by code point). JS's `<` compares UTF-16 code units,
+ * which puts characters past U+FFFF (surrogate pairs, 0xD800-0xDFFF) before
+ * U+E000-U+FFFF; shifting the units as below restores code-point order.
+ */
 export function byCodePoint(a: string, b: string): number {
-  const x = Array.from(a, (c) => c.codePointAt(0)!);
-  const y = Array.from(b, (c) => c.codePointAt(0)!);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return x.length - y.length;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
 }
+
+const codePointRank = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);

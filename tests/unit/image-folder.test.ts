@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ImageFolder, byCodePoint } from '../../src/loader/image-folder.ts';
 import { listFileList } from '../../src/loader/folder-listing.ts';
+import { below, prng } from './support/random.ts';
 
 /** A File of `size` bytes (the scan reads sizes, never bytes). */
 const file = (name: string, size = 3) => new File([new Uint8Array(size)], name);
@@ -165,5 +166,20 @@ describe('byCodePoint', () => {
     expect([...names].sort(byCodePoint)).toEqual(['', 'B', 'a', 'ab', 'b', '\uFF21', '\u{1F600}']);
     // JS's default order puts the emoji (a surrogate pair, 0xD83D...) before U+FF21.
     expect([...names].sort().slice(-2)).toEqual(['\u{1F600}', '\uFF21']);
+  });
+
+  it('agrees with comparing code point arrays on 2,000 random pairs mixing ASCII, BMP and astral characters', () => {
+    const random = prng(11);
+    const pool = [0x41, 0x61, 0x7a, 0xe9, 0x4e2d, 0xd7ff, 0xe000, 0xff21, 0xfffd, 0x10000, 0x1f600, 0x1f601, 0x10ffff];
+    const text = () => String.fromCodePoint(...Array.from({ length: below(random, 4) }, () => pool[below(random, pool.length)]));
+    const reference = (a: string, b: string) => {
+      const [x, y] = [Array.from(a, (c) => c.codePointAt(0)!), Array.from(b, (c) => c.codePointAt(0)!)];
+      for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return Math.sign(x[i] - y[i]);
+      return Math.sign(x.length - y.length);
+    };
+    for (let i = 0; i < 2000; i++) {
+      const [a, b] = [text(), text()];
+      expect(Math.sign(byCodePoint(a, b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(reference(a, b));
+    }
   });
 });
