@@ -1,4 +1,5 @@
-export { Trainer, OPTIMIZERS, type OptimizerName, type TrainerOptions } from './trainer.ts';
+export { Trainer } from './trainer.ts';
+export { OPTIMIZERS, type OptimizerName, type TrainerOptions } from './trainer-options.ts';
 export { BACKENDS, activeBackend, backendFromUrl, currentDevice, parsePreference, selectBackend } from './backend.ts';
 export type { BackendChoice, BackendFallback, BackendName, BackendPreference } from './backend.ts';
 export { PRESETS, preset, type InputShape, type Preset, type PresetName } from './models.ts';

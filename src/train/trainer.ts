@@ -21,30 +21,8 @@ import { runFit, type FitContext } from './fit-loop.ts';
 import type { FitOptions, FitResult } from './fit-types.ts';
 import { meanLoss, outputKind, type OutputKind } from './loss.ts';
 import { preset, type InputShape } from './models.ts';
+import { resolveTrainerOptions, type OptimizerName, type TrainerOptions } from './trainer-options.ts';
 import { affineFor, createUploader, type Uploaded, type Uploader, type UploadPath } from './upload.ts';
-
-export type OptimizerName = 'adam' | 'sgd';
-export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd'];
-
-export interface TrainerOptions {
-  /** A preset name ('linear', 'mlp', 'cnn', 'cnn-tiny') or a tfjs LayersModel. */
-  model: string | tf.LayersModel;
-  /** 'auto' (default) tries webgpu, webgl, cpu; a name forces one; a `selectBackend()` result is used as is. */
-  backend?: BackendPreference | BackendChoice;
-  /** Who forces the backend, for the reason line (e.g. '?backend=webgl'). */
-  backendSource?: string;
-  optimizer?: OptimizerName;
-  /** Default 1e-3 for adam, 0.1 for sgd. */
-  learningRate?: number;
-  /** Per-channel mean and std on the 0..1 scale; default mean 0, std 1 (ToTensor only). */
-  normalize?: Normalize;
-  /** Ring slot to tensor: 'auto' (default), 'default' or 'direct' (WebGPU only). */
-  upload?: UploadPath | 'auto';
-  /** Read the loss back every this many steps (and at each epoch's last batch). Default 10. */
-  lossEvery?: number;
-  /** Save a checkpoint under this name at the end of every epoch. */
-  checkpoint?: string;
-}
 
 interface History {
   epochs: number;
@@ -74,38 +52,17 @@ export class Trainer {
   #busy = false;
 
   constructor(options: TrainerOptions) {
-    const { model } = options ?? ({} as TrainerOptions);
-    if (typeof model === 'string') {
-      preset(model); // throws on an unknown name
-      this.#preset = model;
-      this.#model = null;
-      this.#ownsModel = true;
-    } else if (model && typeof (model as tf.LayersModel).apply === 'function' && Array.isArray(model.layers)) {
-      this.#preset = null;
-      this.#model = model;
-      this.#ownsModel = false;
-      this.#kind = outputKind(model);
-    } else {
-      throw new OptionError('`Trainer` option `model` must be a preset name or a tfjs LayersModel; got ' + String(model) + '.');
-    }
-    this.optimizerName = options.optimizer ?? 'adam';
-    if (!OPTIMIZERS.includes(this.optimizerName)) {
-      throw new OptionError(`\`Trainer\` option \`optimizer\` must be 'adam' or 'sgd'; got ${JSON.stringify(options.optimizer)}.`);
-    }
-    this.learningRate = options.learningRate ?? (this.optimizerName === 'adam' ? 1e-3 : 0.1);
-    if (!(this.learningRate > 0 && Number.isFinite(this.learningRate))) {
-      throw new OptionError(`\`Trainer\` option \`learningRate\` must be a positive number; got ${options.learningRate}.`);
-    }
-    this.lossEvery = options.lossEvery ?? 10;
-    if (!Number.isInteger(this.lossEvery) || this.lossEvery < 1) {
-      throw new OptionError(`\`Trainer\` option \`lossEvery\` must be an integer of at least 1; got ${options.lossEvery}.`);
-    }
-    this.#uploadPath = options.upload ?? 'auto';
-    if (!['auto', 'default', 'direct'].includes(this.#uploadPath)) {
-      throw new OptionError(`\`Trainer\` option \`upload\` must be 'auto', 'default' or 'direct'; got ${JSON.stringify(options.upload)}.`);
-    }
-    this.normalize = { mean: options.normalize?.mean ?? 0, std: options.normalize?.std ?? 1 };
-    this.checkpoint = options.checkpoint ?? null;
+    const resolved = resolveTrainerOptions(options);
+    this.#preset = resolved.preset;
+    this.#model = resolved.model;
+    this.#ownsModel = resolved.model === null; // a preset is built, and disposed, here
+    if (resolved.model) this.#kind = outputKind(resolved.model);
+    this.optimizerName = resolved.optimizer;
+    this.learningRate = resolved.learningRate;
+    this.lossEvery = resolved.lossEvery;
+    this.#uploadPath = resolved.upload;
+    this.normalize = resolved.normalize;
+    this.checkpoint = resolved.checkpoint;
     this.ready = this.#start(options.backend ?? 'auto', options.backendSource ?? '`new Trainer({ backend })`');
     this.ready.catch(() => {}); // reported through fit/evaluate; unobserved is not unhandled
   }

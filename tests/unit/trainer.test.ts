@@ -55,6 +55,8 @@ describe('Trainer options', () => {
     expect(() => new Trainer({ model: 'mlp', lossEvery: 0 })).toThrow(/`lossEvery` must be an integer of at least 1; got 0/);
     expect(() => new Trainer({ model: 'mlp', optimizer: 'rmsprop' as never })).toThrow(/`optimizer` must be 'adam' or 'sgd'/);
     expect(() => new Trainer({ model: 'mlp', upload: 'pinned' as never })).toThrow(/`upload` must be 'auto', 'default' or 'direct'/);
+    expect(() => new Trainer({ model: 'mlp', checkpoint: 'my run/1' })).toThrow(/checkpoint name must be 1 to 100 letters, digits, '_', '.' or '-'; got "my run\/1"/);
+    expect(() => new Trainer({ model: {} as never })).toThrow(/option `model` must be a preset name or a tfjs LayersModel/);
   });
 });
 
