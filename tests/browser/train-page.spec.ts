@@ -77,3 +77,26 @@ test('saves a checkpoint at the end of an epoch and resumes it on the CPU backen
   await expect(checkpoint).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('stops a run when the page is hidden, and says so', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = watchErrors(page);
+  await page.goto('/?backend=cpu');
+  await expect(page.getByTestId('backend')).toHaveText('cpu');
+  await page.getByTestId('train-dataset').selectOption('fixtures');
+  await page.getByTestId('train-preset').selectOption('linear');
+  await page.getByTestId('train-batch').fill('5');
+  await page.getByTestId('train-epochs').fill('100');
+  await page.getByTestId('train-button').click();
+  await expect.poll(async () => Number(await page.getByTestId('train-step').textContent())).toBeGreaterThan(2);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await expect(page.getByTestId('train-status')).toHaveText('stopped');
+  await expect(page.getByTestId('train-error')).toHaveText('stopped: the page was hidden');
+  const step = await page.getByTestId('train-step').textContent();
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('train-step')).toHaveText(step!); // nothing runs on
+  expect(errors).toEqual([]);
+});

@@ -137,7 +137,68 @@ for (const mode of MODES) {
   });
 }
 
+describe('Trainer.fit stopping on errors', () => {
+  for (const mode of MODES) {
+    it(`rejects with the loader's SampleError mid-epoch and keeps no slot or tensor ${mode.name}`, async () => {
+      // Batch 2 of 4-sample batches holds sample 9, which always fails.
+      const { loader } = openLoader(mode, memDataset(24, SHAPE, 3), { batchSize: 4, image: SHAPE }, { fail: { 'mem://9': 'decode' } });
+      const trainer = new Trainer({ model: 'linear', backend: 'cpu' });
+      let steady = -1;
+      const steps: number[] = [];
+      const fit = trainer.fit(loader, {
+        epochs: 2,
+        onStep: ({ step }) => {
+          steps.push(step);
+          steady = tf.memory().numTensors;
+        },
+      });
+      await expect(fit).rejects.toThrow(/could not load sample 9 \(mem:\/\/9\) of batch 2, epoch 0: decode/);
+      expect(steps).toEqual([1, 2]);
+      expect(tf.memory().numTensors).toBe(steady);
+      expect(loader.stats().ring.held).toBe(0);
+      trainer.dispose();
+    });
+  }
+
+  it('rejects with what onStep threw, after disposing the step', async () => {
+    const { loader } = openLoader(MODES[0], memDataset(24, SHAPE, 3), { batchSize: 4, image: SHAPE });
+    const trainer = new Trainer({ model: 'linear', backend: 'cpu' });
+    let steady = -1;
+    const fit = trainer.fit(loader, {
+      onStep: ({ step }) => {
+        steady = tf.memory().numTensors;
+        if (step === 3) throw new Error('listener broke');
+      },
+    });
+    await expect(fit).rejects.toThrow('listener broke');
+    expect(tf.memory().numTensors).toBe(steady);
+    expect(loader.stats().ring.held).toBe(0);
+    // The trainer is free again, and the loader runs whole epochs.
+    await expect(trainer.fit(loader)).resolves.toMatchObject({ status: 'completed', steps: 6 });
+    trainer.dispose();
+  });
+
+  it('refuses a second fit while one runs', async () => {
+    const { loader } = openLoader(MODES[0], memDataset(8, SHAPE, 3), { batchSize: 4, image: SHAPE });
+    const trainer = new Trainer({ model: 'linear', backend: 'cpu' });
+    const first = trainer.fit(loader);
+    await expect(trainer.fit(loader)).rejects.toThrow(/`Trainer.fit`: the trainer is busy with another fit or evaluate; await it first/);
+    await expect(first).resolves.toMatchObject({ status: 'completed', steps: 2 });
+    trainer.dispose();
+  });
+});
+
 describe('Trainer.evaluate', () => {
+  it('runs after each epoch on the validation loader', async () => {
+    const train = openLoader(MODES[0], memDataset(12, SHAPE, 3), { batchSize: 4, image: SHAPE }).loader;
+    const test = openLoader(MODES[0], memDataset(9, SHAPE, 3), { batchSize: 4, image: SHAPE }).loader;
+    const trainer = new Trainer({ model: 'linear', backend: 'cpu' });
+    const result = await trainer.fit(train, { epochs: 2, validation: test });
+    expect(result.epochLog.map((e) => e.validation?.samples)).toEqual([9, 9]);
+    expect(result.epochLog.every((e) => e.checkpoint === undefined)).toBe(true);
+    trainer.dispose();
+  });
+
   it('counts every sample once in the confusion matrix and scores accuracy from it', async () => {
     const { loader } = openLoader(MODES[0], memDataset(30, SHAPE, 3), { batchSize: 8, image: SHAPE });
     const trainer = new Trainer({ model: 'linear', backend: 'cpu' });
