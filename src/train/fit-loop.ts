@@ -35,8 +35,11 @@ export interface FitContext {
   backend: string;
   prepare(loader: DataLoader, batch: Batch): Uploaded;
   step(input: Uploaded, readLoss: boolean): tf.Scalar | null;
-  /** Settles when the GPU device is lost (never, off WebGPU). */
-  lostSignal: Promise<unknown>;
+  /**
+   * `promise`, or a rejection as soon as the GPU device is lost: a readback
+   * on a lost device may never settle.
+   */
+  untilLost<T>(promise: Promise<T>): Promise<T>;
   lost(): GPUDeviceLostInfo | null;
   evaluate(loader: DataLoader, signal?: AbortSignal): Promise<Evaluation>;
   /** Saves the epoch-end checkpoint if the trainer has one; its name. */
@@ -80,14 +83,14 @@ export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOp
       const event: EpochEvent = { epoch, steps: run.steps, loss: mean, timing: run.timing };
       if (options.validation) {
         try {
-          event.validation = await guard(ctx, ctx.evaluate(options.validation, signal));
+          event.validation = await ctx.untilLost(ctx.evaluate(options.validation, signal));
         } catch (error) {
           if (!signal?.aborted) throw error;
           result.status = 'aborted';
           break;
         }
       }
-      const checkpoint = await guard(ctx, ctx.saveCheckpoint());
+      const checkpoint = await ctx.untilLost(ctx.saveCheckpoint());
       if (checkpoint) event.checkpoint = checkpoint;
       result.epochLog.push(event);
       await options.onEpoch?.(event);
@@ -133,7 +136,7 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
       let loss: number | undefined;
       if (cost) {
         try {
-          loss = (await guard(ctx, cost.data()))[0];
+          loss = (await ctx.untilLost(cost.data()))[0];
         } finally {
           cost.dispose();
         }
@@ -155,15 +158,6 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
     signal?.removeEventListener('abort', stop);
     await iterator.return?.();
   }
-}
-
-/** `promise`, or a DeviceLostError as soon as the device goes (a readback on a lost device may never settle). */
-function guard<T>(ctx: FitContext, promise: Promise<T>): Promise<T> {
-  const lost = ctx.lostSignal.then(() => {
-    throw new Error('device lost'); // replaced by a DeviceLostError in runFit
-  });
-  lost.catch(() => {});
-  return Promise.race([promise, lost]);
 }
 
 function lostError(ctx: FitContext, lost: GPUDeviceLostInfo, result: FitResult): DeviceLostError {

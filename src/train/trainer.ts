@@ -48,7 +48,8 @@ export class Trainer {
   #kind: OutputKind = 'logits';
   #history: History = { epochs: 0, steps: 0 };
   #lost: GPUDeviceLostInfo | null = null;
-  #lostSignal: Promise<GPUDeviceLostInfo> = new Promise(() => {}); // settles when the device is lost
+  /** Rejecters of the promises `#untilLost` is racing; all called when the device goes. */
+  readonly #lostWaiters = new Set<(error: Error) => void>();
   #busy = false;
 
   constructor(options: TrainerOptions) {
@@ -73,7 +74,11 @@ export class Trainer {
     this.#choice = choice;
     const device = currentDevice();
     if (device) {
-      this.#lostSignal = device.lost.then((info) => (this.#lost = info));
+      void device.lost.then((info) => {
+        this.#lost = info;
+        for (const reject of this.#lostWaiters) reject(new Error(`device lost: ${info.reason}`)); // runFit reports a DeviceLostError
+        this.#lostWaiters.clear();
+      });
     }
     return choice;
   }
@@ -157,7 +162,7 @@ export class Trainer {
       backend: this.#choice!.name,
       prepare: (loader, batch) => this.#prepare(loader, batch),
       step: (input, readLoss) => this.#step(input, readLoss),
-      lostSignal: this.#lostSignal,
+      untilLost: (promise) => this.#untilLost(promise),
       lost: () => this.#lost,
       evaluate: (loader, signal) => this.#evaluate(loader, signal),
       saveCheckpoint: async () => (this.checkpoint ? (await this.save(this.checkpoint, true)).name : undefined),
@@ -166,6 +171,19 @@ export class Trainer {
         this.#history.steps += steps;
       },
     };
+  }
+
+  /**
+   * `promise`, or a rejection once the device is lost. Waiters register in a
+   * set and leave it when they settle, so a device that never goes away
+   * collects no reactions, however many steps run.
+   */
+  #untilLost<T>(promise: Promise<T>): Promise<T> {
+    if (this.#lost) return Promise.reject(new Error(`device lost: ${this.#lost.reason}`));
+    return new Promise<T>((resolve, reject) => {
+      this.#lostWaiters.add(reject);
+      promise.then(resolve, reject).finally(() => this.#lostWaiters.delete(reject));
+    });
   }
 
   /** One optimizer step; returns the loss tensor when asked to read it. */
