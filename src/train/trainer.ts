@@ -165,7 +165,7 @@ export class Trainer {
       untilLost: (promise) => this.#untilLost(promise),
       lost: () => this.#lost,
       evaluate: (loader, signal) => this.#evaluate(loader, signal),
-      saveCheckpoint: async () => (this.checkpoint ? (await this.save(this.checkpoint, true)).name : undefined),
+      saveCheckpoint: async () => (this.checkpoint ? (await this.#save(this.checkpoint)).name : undefined),
       addHistory: (epochs, steps) => {
         this.#history.epochs += epochs;
         this.#history.steps += steps;
@@ -247,12 +247,16 @@ export class Trainer {
     }
   }
 
-  /** Saves the model and its record under `name` (see checkpoints.ts). */
-  async save(name: string, fromFit = false): Promise<CheckpointInfo> {
+  /** Saves the model and its record under `name` (see checkpoints.ts); a fit saves at epoch ends with `checkpoint`. */
+  async save(name: string): Promise<CheckpointInfo> {
+    if (this.#busy) throw new OptionError('`Trainer.save`: the trainer is busy with a fit or evaluate; await it first.');
+    return this.#save(name);
+  }
+
+  async #save(name: string): Promise<CheckpointInfo> {
     if (!this.#model || !this.#classes) {
       throw new OptionError('`Trainer.save`: there is no model yet: fit or evaluate once so the preset is built from a batch.');
     }
-    if (this.#busy && !fromFit) throw new OptionError('`Trainer.save`: the trainer is busy with a fit or evaluate; await it first.');
     const shape = this.#model.inputs[0].shape.slice(1) as InputShape;
     return saveCheckpoint(this.#model, {
       name,

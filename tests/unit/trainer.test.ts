@@ -49,6 +49,12 @@ describe('Trainer options', () => {
     expect(() => affineFor({ mean: 0, std: 0 }, 1)).toThrow(/non-zero stds/);
   });
 
+  it('refuses to save before a batch has built the preset', async () => {
+    const trainer = new Trainer({ model: 'mlp', backend: 'cpu' });
+    await expect(trainer.save('early')).rejects.toThrow(/`Trainer.save`: there is no model yet: fit or evaluate once/);
+    trainer.dispose();
+  });
+
   it('validates its options in the constructor with what to do', () => {
     expect(() => new Trainer({ model: 'resnet' })).toThrow(/option `model` must be a LayersModel or one of 'linear', 'mlp', 'cnn', 'cnn-tiny'; got "resnet"/);
     expect(() => new Trainer({ model: 'mlp', learningRate: -1 })).toThrow(/`learningRate` must be a positive number; got -1/);
