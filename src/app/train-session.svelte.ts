@@ -32,10 +32,14 @@ interface TrainData {
   normalize: Normalize;
 }
 
-/** What the training panel can train on; shapes are resized to 64×64 so a CNN step stays small. */
+/**
+ * What the training panel can train on. Shapes are resized to 32×32 so a CNN
+ * step stays small (its workers still decode the 160×160 JPEGs: decoding stays
+ * the heavy part).
+ */
 export const TRAIN_DATASETS: readonly TrainData[] = [
   { id: 'mnist', label: 'mnist', normalize: { mean: 0.1307, std: 0.3081 } },
-  { id: 'shapes', label: 'shapes at 64×64', image: { width: 64, height: 64 }, normalize: { mean: 0.5, std: 0.25 } },
+  { id: 'shapes', label: 'shapes at 32×32', image: { width: 32, height: 32 }, normalize: { mean: 0.5, std: 0.25 } },
   { id: 'fixtures', label: 'fixtures', normalize: { mean: 0.5, std: 0.25 } },
 ];
 

@@ -56,7 +56,7 @@ export const PRESETS: readonly Preset[] = [
       let size = Math.min(inputShape[0], inputShape[1]);
       let filters = 8;
       // Enough 3×3 conv + 2×2 pool blocks to bring the image down to about 7
-      // pixels: 2 for MNIST (28 -> 7), 3 for shapes at 64×64 (64 -> 8).
+      // pixels: 2 for MNIST (28 -> 7) and for shapes at 32×32 (32 -> 8), 3 at 64×64.
       for (let block = 0; block === 0 || (size > 9 && block < 5); block++) {
         layers.push(
           tf.layers.conv2d({
