@@ -212,7 +212,7 @@ export class CachedReader implements SampleSource {
       why = "the browser's storage quota is full (QuotaExceededError)";
       fix = 'free disk space, or call `clearSampleCache()`';
     } else if (error instanceof CacheUnavailableError) {
-      const fix = {
+      fix = {
         unsupported: "use `cache: 'none'` here",
         blocked: 'close the other tabs of this page and reload',
         version: `update Feedline, or delete ${db} in the browser's devtools`,

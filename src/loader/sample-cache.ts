@@ -34,8 +34,13 @@ import { FeedlineError } from './errors.ts';
 
 export const SAMPLE_CACHE_DB = { name: 'feedline-sample-cache', version: 2 } as const;
 
-/** Bound on opening the database when nothing answers (a blocked open fails at once). */
-export const OPEN_TIMEOUT_MS = 10_000;
+/**
+ * Bound on opening the database. A blocked open fails at once, at its
+ * `blocked` event; but an open queued behind another blocked one (a second
+ * worker's) gets no event at all, and the first reads of its producer wait
+ * for it: so the bound is short. A healthy open takes milliseconds.
+ */
+export const OPEN_TIMEOUT_MS = 3_000;
 
 export type SampleKey = [fingerprint: string, source: string];
 
