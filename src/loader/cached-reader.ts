@@ -32,9 +32,9 @@ import {
   SAMPLE_CACHE_DB,
   openSampleCache,
   type OpenOptions,
-  type SampleCache,
   type SampleKey,
   type SampleRecord,
+  type SampleStore,
 } from './sample-cache.ts';
 
 /** Per-job counts, filled by read(). */
@@ -65,7 +65,7 @@ export function sampleSource(
   reader: PixelReader,
   options: ResolvedOptions,
   where: string,
-  open: (options: OpenOptions) => Promise<SampleCache> = openSampleCache,
+  open: (options: OpenOptions) => Promise<SampleStore> = openSampleCache,
 ): SampleSource {
   if (options.cache !== 'indexeddb') {
     return { read: (source, signal, mark) => reader.read(source, signal, mark), settle: async () => null, close() {} };
@@ -77,7 +77,7 @@ const OFF = Symbol('cache off');
 type Lookup = SampleRecord | undefined | typeof OFF;
 
 export class CachedReader implements SampleSource {
-  #db: Promise<SampleCache | null> | null = null; // opened by the first read
+  #db: Promise<SampleStore | null> | null = null; // opened by the first read
   #off = false; // true once turned off (a failure, or close()); never reset
   #notice: string | null = null; // why it turned off after a failure; null after close() alone
   #gets: Array<{ key: SampleKey; resolve: (found: Lookup) => void }> = [];
@@ -91,7 +91,7 @@ export class CachedReader implements SampleSource {
     readonly reader: PixelReader,
     readonly options: ResolvedOptions,
     readonly where: string,
-    readonly open: (options: OpenOptions) => Promise<SampleCache>,
+    readonly open: (options: OpenOptions) => Promise<SampleStore>,
   ) {
     const tag = reader.cacheTag;
     this.#fingerprint = tag ? pixelFingerprint(options, tag) : null;
@@ -142,7 +142,7 @@ export class CachedReader implements SampleSource {
     this.#turnOff(null);
   }
 
-  #connect(): Promise<SampleCache | null> {
+  #connect(): Promise<SampleStore | null> {
     this.#db ??= this.open({ onLost: (error) => this.#fail(error) }).then(
       (db) => {
         if (this.#off) db.close(); // turned off while it opened
@@ -191,7 +191,7 @@ export class CachedReader implements SampleSource {
     }
   }
 
-  #write(db: SampleCache, entries: Array<[SampleKey, SampleRecord]>): void {
+  #write(db: SampleStore, entries: Array<[SampleKey, SampleRecord]>): void {
     const bytes = entries.reduce((n, [, record]) => n + record.bytes, 0);
     this.#lastWrite = bounded(db.putMany(entries), 'a cache write').then(
       () => {

@@ -163,8 +163,15 @@ function classifyOpenError(error: unknown): CacheUnavailableError {
   return new CacheUnavailableError('failed', `opening IndexedDB "${name}" failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, error);
 }
 
+/** What the cache's reader needs of a connection (tests give it an in-memory one). */
+export interface SampleStore {
+  getMany(keys: readonly SampleKey[]): Promise<Array<SampleRecord | undefined>>;
+  putMany(entries: ReadonlyArray<readonly [SampleKey, SampleRecord]>): Promise<void>;
+  close(): void;
+}
+
 /** One open connection. Every method is one transaction. */
-export class SampleCache {
+export class SampleCache implements SampleStore {
   constructor(readonly db: IDBPDatabase<CacheSchema>) {}
 
   /** The records under `keys`, in order; undefined where there is none. */
