@@ -77,6 +77,7 @@ export class BatchExecutor {
     const trace: TraceEvent[] | null = this.tracing ? [] : null;
     const signal = this.#cancel.signal;
     const tally = newTally();
+    this.#source.expect(job.samples.map((s) => s.source));
     const outcomes = await Promise.all(
       job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace, tally))),
     );

@@ -27,6 +27,7 @@ import type { PhaseMark, PixelReader } from './decode.ts';
 import { pixelFingerprint, sourceKey } from './fingerprint.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { CacheReport } from './protocol.ts';
+import { packSample, unpackSample } from './sample-pack.ts';
 import {
   CacheUnavailableError,
   SAMPLE_CACHE_DB,
@@ -49,6 +50,8 @@ export const newTally = (): CacheTally => ({ hits: 0, misses: 0, uncacheable: 0 
 /** How a BatchExecutor reads samples: straight from the reader, or through the cache. */
 export interface SampleSource {
   read(source: ImageSource, signal: AbortSignal, mark: PhaseMark | undefined, tally: CacheTally): Promise<Uint8ClampedArray>;
+  /** A job's sources, before it reads them: the cache looks them all up at once. */
+  expect(sources: readonly ImageSource[]): void;
   /** After a job: its writes are committed (or the cache is off). Null when the option is off. */
   settle(tally: CacheTally): Promise<CacheReport | null>;
   close(): void;
@@ -57,8 +60,9 @@ export interface SampleSource {
 /** Bound on one cache transaction; past it the cache turns off. */
 export const CACHE_OP_TIMEOUT_MS = 10_000;
 
-/** Most gets in one transaction. */
+/** Most gets in one transaction, and most get transactions at once per producer. */
 const MAX_GET_GROUP = 64;
+const MAX_GET_TXNS = 4;
 
 /** `where` names the producer in the notice ('worker 1', 'the main thread'). */
 export function sampleSource(
@@ -68,20 +72,24 @@ export function sampleSource(
   open: (options: OpenOptions) => Promise<SampleStore> = openSampleCache,
 ): SampleSource {
   if (options.cache !== 'indexeddb') {
-    return { read: (source, signal, mark) => reader.read(source, signal, mark), settle: async () => null, close() {} };
+    return { read: (source, signal, mark) => reader.read(source, signal, mark), expect() {}, settle: async () => null, close() {} };
   }
   return new CachedReader(reader, options, where, open);
 }
 
 const OFF = Symbol('cache off');
-type Lookup = SampleRecord | undefined | typeof OFF;
+type Found = SampleRecord | undefined | typeof OFF;
+/** A source looked up: its key (null: not cacheable) and what the cache holds under it. */
+type Lookup = { key: string | null; found: Found };
 
 export class CachedReader implements SampleSource {
   #db: Promise<SampleStore | null> | null = null; // opened by the first read
   #off = false; // true once turned off (a failure, or close()); never reset
   #notice: string | null = null; // why it turned off after a failure; null after close() alone
-  #gets: Array<{ key: SampleKey; resolve: (found: Lookup) => void }> = [];
-  #getting = false; // a get transaction runs; new gets wait for the next group
+  readonly #ahead = new Map<ImageSource, Promise<Lookup>>(); // looked up by expect(), taken by read()
+  #gets: Array<{ key: SampleKey; resolve: (found: Found) => void }> = [];
+  #getting = 0; // get transactions running; at most MAX_GET_TXNS
+  #grouping = false; // a microtask will gather the queued gets into a group
   #puts: Array<[SampleKey, SampleRecord]> = []; // decoded, not yet handed to a transaction
   #lastWrite: Promise<void> = Promise.resolve(); // readwrite transactions commit in order: this one last
   #stored = { count: 0, bytes: 0 }; // written since the last settle()
@@ -103,28 +111,32 @@ export class CachedReader implements SampleSource {
     return this.#notice;
   }
 
+  expect(sources: readonly ImageSource[]): void {
+    if (this.#off) return;
+    for (const source of sources) if (!this.#ahead.has(source)) this.#ahead.set(source, this.#lookup(source));
+  }
+
   async read(source: ImageSource, signal: AbortSignal, mark: PhaseMark | undefined, tally: CacheTally): Promise<Uint8ClampedArray> {
-    const db = this.#off ? null : await this.#connect();
-    if (!db || this.#off) return this.reader.read(source, signal, mark);
-    // No key (or a Blob that cannot be read): not cached; the reader reports any real problem.
-    const key = await sourceKey(source).catch(() => null);
+    const ahead = this.#ahead.get(source);
+    this.#ahead.delete(source);
+    const { key, found } = this.#off ? OFF_LOOKUP : await (ahead ?? this.#lookup(source));
+    if (found === OFF) return this.reader.read(source, signal, mark);
     if (key === null) {
       tally.uncacheable++;
       return this.reader.read(source, signal, mark);
     }
-    const sampleKey: SampleKey = [this.#fingerprint!, key];
-    const found = await this.#get(sampleKey);
     if (signal.aborted) throw signal.reason;
-    if (found && found !== OFF) {
+    if (found) {
       tally.hits++;
-      return found.rgba;
+      return unpackSample(found.pixels, found.channels);
     }
     const rgba = await this.reader.read(source, signal, mark);
-    if (found !== OFF && !this.#off) {
+    if (!this.#off) {
       tally.misses++;
-      const { width, height } = this.options.image;
-      // A copy: the reader's bytes stay valid only until its next read.
-      this.#puts.push([sampleKey, { rgba: rgba.slice(), width, height, bytes: rgba.byteLength }]);
+      // Packed now: the reader's bytes stay valid only until its next read.
+      const { width, height, channels } = this.options.image;
+      const pixels = packSample(rgba, channels);
+      this.#puts.push([[this.#fingerprint!, key], { pixels, width, height, channels, bytes: pixels.byteLength }]);
     }
     return rgba;
   }
@@ -156,23 +168,42 @@ export class CachedReader implements SampleSource {
     return this.#db;
   }
 
-  #get(key: SampleKey): Promise<Lookup> {
+  async #lookup(source: ImageSource): Promise<Lookup> {
+    const db = this.#off ? null : await this.#connect();
+    if (!db || this.#off) return OFF_LOOKUP;
+    // No key (or a Blob that cannot be read): not cached; the reader reports any real problem.
+    const key = await sourceKey(source).catch(() => null);
+    if (key === null) return { key, found: undefined };
+    return { key, found: await this.#get([this.#fingerprint!, key]) };
+  }
+
+  #get(key: SampleKey): Promise<Found> {
     return new Promise((resolve) => {
       this.#gets.push({ key, resolve });
       this.#pump();
     });
   }
 
-  /** Starts the next get group unless one runs; the group gathers every get asked for this turn. */
+  /**
+   * Starts a get group in a microtask, so that it gathers every get asked for
+   * in this turn (a job's lookups all arrive together), unless MAX_GET_TXNS
+   * run: then the next one to finish starts it.
+   */
   #pump(): void {
-    if (this.#getting || this.#gets.length === 0) return;
-    this.#getting = true;
-    queueMicrotask(() => void this.#getGroup());
+    if (this.#grouping || this.#getting >= MAX_GET_TXNS || this.#gets.length === 0) return;
+    this.#grouping = true;
+    queueMicrotask(() => {
+      this.#grouping = false;
+      void this.#getGroup();
+      this.#pump(); // more than MAX_GET_GROUP were waiting
+    });
   }
 
   async #getGroup(): Promise<void> {
     const group = this.#gets.splice(0, MAX_GET_GROUP);
-    const { width, height } = this.options.image;
+    if (group.length === 0) return;
+    this.#getting++;
+    const { image } = this.options;
     try {
       const db = this.#off ? null : await this.#db;
       if (!db || this.#off) {
@@ -181,12 +212,12 @@ export class CachedReader implements SampleSource {
       }
       const records = await bounded(db.getMany(group.map((g) => g.key)), 'a cache read');
       // A record of another size (a corrupted entry) is a miss; the decoded sample replaces it.
-      group.forEach((g, i) => g.resolve(valid(records[i], width, height) ? records[i] : undefined));
+      group.forEach((g, i) => g.resolve(valid(records[i], image) ? records[i] : undefined));
     } catch (error) {
       this.#fail(error);
       group.forEach((g) => g.resolve(OFF));
     } finally {
-      this.#getting = false;
+      this.#getting--;
       this.#pump();
     }
   }
@@ -231,6 +262,7 @@ export class CachedReader implements SampleSource {
     this.#off = true;
     this.#notice = notice;
     this.#puts = [];
+    this.#ahead.clear();
     for (const g of this.#gets.splice(0)) g.resolve(OFF);
     void this.#db?.then((db) => db?.close());
   }
@@ -239,8 +271,11 @@ export class CachedReader implements SampleSource {
 const notice = (where: string, why: string, fix: string) =>
   `\`DataLoader\` option \`cache: 'indexeddb'\` is off in ${where}: ${why}. Loading goes on without the cache; ${fix}.`;
 
-function valid(record: SampleRecord | undefined, width: number, height: number): record is SampleRecord {
-  return !!record && record.rgba instanceof Uint8ClampedArray && record.rgba.length === width * height * 4;
+const OFF_LOOKUP: Lookup = { key: null, found: OFF };
+
+function valid(record: SampleRecord | undefined, image: ResolvedOptions['image']): record is SampleRecord {
+  const { width, height, channels } = image;
+  return !!record && record.channels === channels && record.pixels instanceof Uint8Array && record.pixels.length === width * height * channels;
 }
 
 /** `promise`, or a CacheUnavailableError after CACHE_OP_TIMEOUT_MS (STYLE 10). */

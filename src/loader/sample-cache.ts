@@ -7,9 +7,9 @@
  *
  * | store     | key                          | value                          | index            |
  * |-----------|------------------------------|--------------------------------|------------------|
- * | `samples` | [fingerprint, source key]    | { rgba, width, height, bytes } | `bytes` (bytes)  |
+ * | `samples` | [fingerprint, source key]    | { pixels, width, height, channels, bytes } | `bytes` (bytes) |
  *
- * Keys come from fingerprint.ts. `bytes` is indexed so the cache's size can be
+ * Keys come from fingerprint.ts, values from sample-pack.ts. `bytes` is indexed so the cache's size can be
  * summed from index keys alone, without loading a single pixel.
  *
  * Schema history and the upgrade path:
@@ -45,11 +45,12 @@ export const OPEN_TIMEOUT_MS = 3_000;
 export type SampleKey = [fingerprint: string, source: string];
 
 export interface SampleRecord {
-  /** width * height * 4 bytes, as a PixelReader returns them. */
-  rgba: Uint8ClampedArray;
+  /** width * height * channels bytes (sample-pack.ts). */
+  pixels: Uint8Array;
   width: number;
   height: number;
-  /** rgba.byteLength; indexed, for sampleCacheInfo(). */
+  channels: 1 | 3 | 4;
+  /** pixels.byteLength; indexed, for sampleCacheInfo(). */
   bytes: number;
 }
 

@@ -41,7 +41,8 @@ const content = (epoch: PlainBatch[]) => epoch.map(({ index, shape, labels, indi
 const CACHE = { cache: 'indexeddb' } as const;
 const ALL_MISS = (epoch: number) => ({ epoch, hits: 0, misses: FIXTURE.train });
 const ALL_HIT = (epoch: number) => ({ epoch, hits: FIXTURE.train, misses: 0 });
-const RGBA_BYTES = FIXTURE.width * FIXTURE.height * 4;
+/** What the cache stores per fixture sample: RGB, not the reader's RGBA. */
+const SAMPLE_BYTES = FIXTURE.width * FIXTURE.height * 3;
 
 for (const { numWorkers, query } of [
   { numWorkers: 0, query: '' },
@@ -64,7 +65,7 @@ for (const { numWorkers, query } of [
       misses: FIXTURE.train,
       uncacheable: 0,
       stored: FIXTURE.train,
-      storedBytes: FIXTURE.train * RGBA_BYTES,
+      storedBytes: FIXTURE.train * SAMPLE_BYTES,
       notice: null,
       epochs: [ALL_MISS(0), ALL_HIT(1)],
     });
@@ -86,15 +87,17 @@ test('a changed pixel option misses every sample and delivers that option’s pi
     const base = { batchSize: 10, numWorkers: 1, ...cache };
     return {
       fill: await runEpochs(base), // a loader of its own: the cache outlives it
-      gray: await runEpochs({ ...base, image: { channels: 1 } }),
-      cover: await runEpochs({ ...base, image: { width: 10, height: 10, fit: 'cover' } }),
-      float: await runEpochs({ ...base, dtype: 'float32', normalize: { mean: 0.5, std: 0.25 } }),
+      // Two epochs each: the second is served from the cache under the changed option.
+      gray: await runEpochs({ ...base, image: { channels: 1 } }, 2),
+      cover: await runEpochs({ ...base, image: { width: 10, height: 10, fit: 'cover' } }, 2),
+      float: await runEpochs({ ...base, dtype: 'float32', normalize: { mean: 0.5, std: 0.25 } }, 2),
       again: await runEpochs(base),
     };
   }, CACHE);
   expect(runs.fill.stats.cache.epochs).toEqual([ALL_MISS(0)]);
   for (const changed of [runs.gray, runs.cover, runs.float]) {
-    expect(changed.stats.cache).toMatchObject({ enabled: true, hits: 0, misses: FIXTURE.train, stored: FIXTURE.train });
+    expect(changed.stats.cache).toMatchObject({ enabled: true, stored: FIXTURE.train, epochs: [ALL_MISS(0), ALL_HIT(1)] });
+    expect(changed.samples[1]).toEqual(changed.samples[0]);
   }
   expect(runs.again.stats.cache.epochs).toEqual([ALL_HIT(0)]);
   expect(runs.again.samples[0]).toEqual(expected(fixtureRgb));
@@ -109,7 +112,8 @@ test('a changed pixel option misses every sample and delivers that option’s pi
   expect(runs.float.samples[0]).toEqual(expected(normalized));
   expect(await page.evaluate(() => window.feedline.sampleCacheInfo())).toEqual({
     entries: 4 * FIXTURE.train,
-    bytes: FIXTURE.train * (3 * RGBA_BYTES + 10 * 10 * 4),
+    // base and float32 RGB, cover 10x10 RGB, gray one byte per pixel
+    bytes: FIXTURE.train * (2 * SAMPLE_BYTES + 10 * 10 * 3 + SAMPLE_BYTES / 3),
   });
 });
 
@@ -131,7 +135,7 @@ test('clearSampleCache() empties the cache: the next epoch misses every sample a
     loader.close();
     return { infos, stats };
   }, CACHE);
-  const full = { entries: FIXTURE.train, bytes: FIXTURE.train * RGBA_BYTES };
+  const full = { entries: FIXTURE.train, bytes: FIXTURE.train * SAMPLE_BYTES };
   expect(result.infos).toEqual([{ entries: 0, bytes: 0 }, full, { entries: 0, bytes: 0 }, full]);
   expect(result.stats.epochs).toEqual([ALL_MISS(0), ALL_MISS(1), ALL_HIT(2)]);
   expect(result.stats.stored).toBe(2 * FIXTURE.train);
@@ -210,7 +214,7 @@ test('opens a version-1 cache of another layout: upgrades it to the current sche
       }),
   );
   expect(schema).toEqual({ version: 2, stores: ['samples'], indexes: ['bytes'] });
-  expect(await page.evaluate(() => window.feedline.sampleCacheInfo())).toEqual({ entries: 50, bytes: 50 * RGBA_BYTES });
+  expect(await page.evaluate(() => window.feedline.sampleCacheInfo())).toEqual({ entries: 50, bytes: 50 * SAMPLE_BYTES });
 });
 
 for (const numWorkers of [0, 2]) {

@@ -5,7 +5,7 @@
  * code under test.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_URL_KEY, pixelFingerprint, sourceKey } from '../../src/loader/fingerprint.ts';
 import { resolveOptions, type DataLoaderOptions } from '../../src/loader/options.ts';
 
@@ -16,9 +16,9 @@ const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes
 
 describe('pixelFingerprint', () => {
   it('is a readable canonical string of size, fit, channels, dtype, normalization, format and decoder', () => {
-    expect(print({})).toBe('["rgba/1","canvas-2d/1",28,28,"stretch",1,"uint8",null,null]');
+    expect(print({})).toBe('["px/1","canvas-2d/1",28,28,"stretch",1,"uint8",null,null]');
     expect(print({ image: { width: 224, height: 200, channels: 3, fit: 'cover' }, dtype: 'float32', normalize: { mean: 0.5, std: [0.1, 0.2, 0.3] } })).toBe(
-      '["rgba/1","canvas-2d/1",224,200,"cover",3,"float32",[0.5,0.5,0.5],[0.1,0.2,0.3]]',
+      '["px/1","canvas-2d/1",224,200,"cover",3,"float32",[0.5,0.5,0.5],[0.1,0.2,0.3]]',
     );
   });
 
@@ -83,5 +83,13 @@ describe('sourceKey', () => {
     expect(await sourceKey(new Blob([bytes]))).toBe(`blob-sha256:${sha256(bytes)}`);
     expect(await sourceKey(new Blob([bytes.slice()], { type: 'image/png' }))).toBe(await sourceKey(new Blob([bytes])));
     expect(await sourceKey(new Blob([new Uint8Array([137, 80, 78, 71, 9, 8])]))).not.toBe(await sourceKey(new Blob([bytes])));
+  });
+
+  it('reads a Blob once per thread: the same Blob object keeps its hash', async () => {
+    const blob = new Blob([new Uint8Array([1, 2, 3, 4])]);
+    const read = vi.spyOn(blob, 'arrayBuffer');
+    const first = await sourceKey(blob);
+    expect(await sourceKey(blob)).toBe(first);
+    expect(read).toHaveBeenCalledTimes(1);
   });
 });
