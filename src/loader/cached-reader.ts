@@ -6,17 +6,23 @@
  *
  * NOTE: cache reads and writes
  *
- *   read(sample) ──key──> queued get ──one readonly tx per group──> hit: stored RGBA
- *                                                              └──> miss: inner reader
- *                                                                     └─> copy queued to store
- *   settle(job) ──> queued copies ──one readwrite tx──> awaited (bounded) ──> report
+ *   expect(job's sources) ──keys──> queued gets ──one readonly tx per group──┐
+ *   read(sample) ──takes its lookup──> hit: stored channels, unpacked to RGBA <┤
+ *                                 └──> miss: inner reader ──> packed, queued <┘
+ *   settle(job) ──> queued entries ──one readwrite tx──> awaited (bounded) ──> report
  *
- * - Gets asked for while a get transaction runs are grouped into the next
- *   one: far fewer transactions than samples (about 1.7x the reads per second).
- * - Writes never delay a sample: the executor calls settle() after it has
- *   published the slot, and settle() awaits the job's writes before the
- *   report goes out. So once an epoch's reports are in, its samples are
- *   committed and the next epoch, on any worker, finds them.
+ * - The executor names a job's sources before reading any (expect()), so
+ *   the lookups of a job share a transaction; gets asked for in one turn
+ *   form one group, and up to MAX_GET_TXNS groups run at once. (One get per
+ *   transaction, or one transaction at a time, served a fraction of what
+ *   IndexedDB can: see the bench.)
+ * - The executor calls settle() after it has published the slot, and
+ *   settle() awaits the job's writes before the report goes out. So once an
+ *   epoch's reports are in, its samples are committed and the next epoch, on
+ *   any worker, finds them. Shared-ring consumers read a published slot at
+ *   once and never wait for a write; in transfer mode and on the main thread
+ *   a batch travels with its report, so a cold epoch's batches wait for
+ *   their commit (the bench's cold column).
  * - Any failure (QuotaExceededError, a blocked or lost database, a timeout)
  *   turns the cache off for good in this producer, with one notice; the
  *   sample at hand is still delivered from the decoded pixels. Loading never
