@@ -92,7 +92,7 @@ export class BatchExecutor {
       count,
       skipped: raise ? 0 : failures.length,
     });
-    // After publishing: the consumer never waits for cache writes (see NOTE: cache reads and writes).
+    // After publishing, so a shared-ring consumer never waits for cache writes (see NOTE: cache reads and writes).
     const cache = await this.#source.settle(tally);
     return {
       worker: this.workerId,
