@@ -112,11 +112,6 @@ export class CachedReader implements SampleSource {
     if (!tag) this.#turnOff(notice(where, 'its PixelReader has no `cacheTag`, so cached pixels could come from another decoder', 'give the reader a `cacheTag`'));
   }
 
-  /** The notice, once the cache turned itself off here. */
-  get notice(): string | null {
-    return this.#notice;
-  }
-
   expect(sources: readonly ImageSource[]): void {
     if (this.#off) return;
     for (const source of sources) if (!this.#ahead.has(source)) this.#ahead.set(source, this.#lookup(source));
