@@ -18,6 +18,8 @@ export class LoaderSettings {
   epochs = $state(10);
   /** Simulated training step: ms the consumer spends on each batch. */
   delayMs = $state(120);
+  /** Keep decoded samples in IndexedDB (option `cache: 'indexeddb'`). */
+  cache = $state(false);
 
   /** The options handed to `new DataLoader` (plain values, no proxies). */
   loaderOptions(): DataLoaderOptions {
@@ -27,6 +29,7 @@ export class LoaderSettings {
       seed: this.seed,
       numWorkers: this.numWorkers,
       prefetchFactor: this.prefetchFactor,
+      cache: this.cache ? 'indexeddb' : 'none',
     };
   }
 

@@ -10,7 +10,10 @@
  *   their decodes finished in, so results do not depend on timing;
  * - under 'raise' the error is the failure with the lowest batch position, for
  *   the same reason;
- * - the slot's state is published last, exactly once.
+ * - the slot's state is published last, exactly once;
+ * - the sample cache never costs a sample: a cache failure turns the cache
+ *   off and the decoded pixels go on, and its writes are settled only after
+ *   the slot is published.
  */
 import {
   SampleLoadError,
@@ -19,6 +22,7 @@ import {
   type SampleFailure,
   type SampleFailureReason,
 } from './errors.ts';
+import { newTally, sampleSource, type CacheTally, type SampleSource } from './cached-reader.ts';
 import type { PixelReader, PhaseMark } from './decode.ts';
 import { Limiter } from './limiter.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -40,6 +44,7 @@ export class BatchExecutor {
   readonly #elements: number; // per sample
   readonly #table: Float32Array | null;
   readonly #scratch: Uint8Array;
+  readonly #source: SampleSource; // `reader`, behind the sample cache when the option is on
   #cancel = new AbortController();
 
   constructor(
@@ -52,6 +57,7 @@ export class BatchExecutor {
     this.#limiter = new Limiter(options.decodeConcurrency);
     this.#table = options.mean && options.std ? normalizeTable(channels, options.mean, options.std) : null;
     this.#scratch = new Uint8Array(this.#elements);
+    this.#source = sampleSource(reader, options, workerId < 0 ? 'the main thread' : `worker ${workerId}`);
   }
 
   /** Aborts every sample in flight; their jobs finish as failed. */
@@ -60,12 +66,20 @@ export class BatchExecutor {
     this.#cancel = new AbortController();
   }
 
+  /** For good: aborts what is in flight and closes the sample cache's connection. */
+  close(reason: unknown): void {
+    this.cancelAll(reason);
+    this.#source.close();
+  }
+
   async run(job: BatchJob, view: SlotView): Promise<BatchReport> {
     const start = absoluteNow();
     const trace: TraceEvent[] | null = this.tracing ? [] : null;
     const signal = this.#cancel.signal;
+    const tally = newTally();
+    this.#source.expect(job.samples.map((s) => s.source));
     const outcomes = await Promise.all(
-      job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace))),
+      job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace, tally))),
     );
     const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
     const raise = failures.length > 0 && this.options.onError.then === 'raise';
@@ -78,6 +92,8 @@ export class BatchExecutor {
       count,
       skipped: raise ? 0 : failures.length,
     });
+    // After publishing, so a shared-ring consumer never waits for cache writes (see NOTE: cache reads and writes).
+    const cache = await this.#source.settle(tally);
     return {
       worker: this.workerId,
       epoch: job.epoch,
@@ -89,6 +105,7 @@ export class BatchExecutor {
       start,
       end,
       trace,
+      ...(cache && { cache }),
     };
   }
 
@@ -99,6 +116,7 @@ export class BatchExecutor {
     view: SlotView,
     signal: AbortSignal,
     trace: TraceEvent[] | null,
+    tally: CacheTally,
   ): Promise<Outcome> {
     const { retry } = this.options.onError;
     const mark: PhaseMark | undefined = trace
@@ -115,7 +133,7 @@ export class BatchExecutor {
       : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        const rgba = await this.#readWithTimeout(sample, signal, mark);
+        const rgba = await this.#readWithTimeout(sample, signal, tally, mark);
         this.#write(rgba, sample, position, view);
         return { ok: true };
       } catch (error) {
@@ -139,9 +157,9 @@ export class BatchExecutor {
     }
   }
 
-  async #readWithTimeout(sample: JobSample, signal: AbortSignal, mark?: PhaseMark): Promise<Uint8ClampedArray> {
+  async #readWithTimeout(sample: JobSample, signal: AbortSignal, tally: CacheTally, mark?: PhaseMark): Promise<Uint8ClampedArray> {
     const { timeoutMs } = this.options;
-    if (timeoutMs === 0) return this.reader.read(sample.source, signal, mark);
+    if (timeoutMs === 0) return this.#source.read(sample.source, signal, mark, tally);
     const controller = new AbortController();
     const onCancel = () => controller.abort(signal.reason);
     signal.addEventListener('abort', onCancel, { once: true });
@@ -154,7 +172,7 @@ export class BatchExecutor {
       }, timeoutMs);
     });
     try {
-      return await Promise.race([this.reader.read(sample.source, controller.signal, mark), expired]);
+      return await Promise.race([this.#source.read(sample.source, controller.signal, mark, tally), expired]);
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onCancel);

@@ -12,9 +12,10 @@ export {
 export { listDrop, listEntries, listFileList, readAllEntries, type FolderFile, type FolderListing } from './folder-listing.ts';
 export * from './errors.ts';
 export { ManifestError, validateManifest, type Manifest, type ManifestItem } from './manifest.ts';
-export type { Channels, DataLoaderOptions, Fit, ImageOptions, Normalize, OnError } from './options.ts';
+export type { CacheMode, Channels, DataLoaderOptions, Fit, ImageOptions, Normalize, OnError } from './options.ts';
 export type { TraceEvent, TracePhase } from './protocol.ts';
-export type { EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';
+export type { CacheStats, EpochCacheStats, EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';
+export { CacheUnavailableError, SAMPLE_CACHE_DB, clearSampleCache, sampleCacheInfo, type SampleCacheInfo } from './sample-cache.ts';
 export type { RingMode } from './slot-pool.ts';
 export type { PixelReader } from './decode.ts';
 export { ringSlotCount } from './ring.ts';

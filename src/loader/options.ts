@@ -53,7 +53,14 @@ export interface DataLoaderOptions {
   normalize?: Normalize;
   /** Decodes each worker keeps in flight at once (Chromium decodes on its own threads). */
   decodeConcurrency?: number;
+  /**
+   * 'indexeddb' keeps decoded, resized samples in IndexedDB, so later epochs
+   * (and later loaders, and page reloads) skip fetch and decode. Default 'none'.
+   */
+  cache?: CacheMode;
 }
+
+export type CacheMode = 'none' | 'indexeddb';
 
 /** Options after defaults and validation; what the loader and workers run on. */
 export interface ResolvedOptions {
@@ -72,6 +79,7 @@ export interface ResolvedOptions {
   mean: number[] | null;
   std: number[] | null;
   decodeConcurrency: number;
+  cache: CacheMode;
 }
 
 const MAX_WORKERS = 64;
@@ -126,6 +134,7 @@ export function resolveOptions(options: DataLoaderOptions, declared: DeclaredSha
     mean,
     std,
     decodeConcurrency: positiveInt('decodeConcurrency', options.decodeConcurrency, 8, 256),
+    cache: resolveCache(options.cache),
   };
 }
 
@@ -164,6 +173,12 @@ function resolveNormalize(
   if (mean.some((m) => !Number.isFinite(m))) fail('normalize.mean', normalize?.mean, 'must be finite numbers');
   if (std.some((s) => !Number.isFinite(s) || s === 0)) fail('normalize.std', normalize?.std, 'must be finite and non-zero');
   return { mean, std };
+}
+
+function resolveCache(cache: unknown): CacheMode {
+  if (cache === undefined) return 'none';
+  if (cache !== 'none' && cache !== 'indexeddb') fail('cache', cache, "must be 'none' or 'indexeddb'");
+  return cache;
 }
 
 function resolveOnError(onError: OnError): ResolvedOptions['onError'] {
