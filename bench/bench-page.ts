@@ -2,7 +2,7 @@
  * Runs in the bench page: one measurement = one loader, a warm-up epoch
  * (workers start, caches fill), then `epochs` timed epochs.
  */
-import { DataLoader, ImageDataset, type DataLoaderOptions } from '../src/loader/index.ts';
+import { DataLoader, ImageDataset, clearSampleCache, type DataLoaderOptions, type LoaderStats } from '../src/loader/index.ts';
 
 export interface Measurement {
   samples: number;
@@ -52,6 +52,58 @@ async function measure(
   }
 }
 
+export interface CacheMeasurement {
+  /** A steady epoch without the cache (after a warm-up epoch). */
+  uncached: Measurement;
+  /** The first epoch of a cached loader on an empty cache: it decodes and stores every sample. */
+  cold: Measurement;
+  /** That loader's second epoch: every sample from the cache. */
+  warm: Measurement;
+  /** The cached loader's cache stats after both epochs. */
+  cache: LoaderStats['cache'];
+}
+
+/** One timed epoch of `loader`. */
+async function timedEpoch(loader: DataLoader): Promise<Measurement> {
+  const waitBefore = loader.stats().consumerWaitMs;
+  let samples = 0;
+  const start = performance.now();
+  for await (const batch of loader) {
+    samples += batch.size;
+    batch.release();
+  }
+  const ms = performance.now() - start;
+  const consumerWaitMs = loader.stats().consumerWaitMs - waitBefore;
+  return { samples, ms, samplesPerSecond: (samples / ms) * 1000, consumerWaitMs, mode: loader.mode };
+}
+
+/**
+ * Uncached vs cached epochs of the same dataset and options. The cold epoch
+ * is a loader's first, so it also pays for starting workers (tens of ms).
+ */
+async function measureCache(manifest: string, options: DataLoaderOptions, inMemory = false): Promise<CacheMeasurement> {
+  let dataset = await ImageDataset.fromManifest(manifest);
+  if (inMemory) dataset = await toBlobs(dataset);
+  const plain = new DataLoader(dataset, { ...options, cache: 'none' });
+  let uncached: Measurement;
+  try {
+    await timedEpoch(plain); // warm-up
+    uncached = await timedEpoch(plain);
+  } finally {
+    plain.close();
+  }
+  await clearSampleCache();
+  const cached = new DataLoader(dataset, { ...options, cache: 'indexeddb' });
+  try {
+    const cold = await timedEpoch(cached);
+    const warm = await timedEpoch(cached);
+    return { uncached, cold, warm, cache: cached.stats().cache };
+  } finally {
+    cached.close();
+    await clearSampleCache(); // hundreds of MB otherwise stay in the profile
+  }
+}
+
 /** Fetches every source once, 16 at a time (thousands at once make Chromium refuse). */
 async function toBlobs(dataset: ImageDataset): Promise<ImageDataset> {
   const items = new Array<{ src: Blob; label: number }>(dataset.length);
@@ -67,8 +119,8 @@ async function toBlobs(dataset: ImageDataset): Promise<ImageDataset> {
 
 declare global {
   interface Window {
-    bench: { measure: typeof measure };
+    bench: { measure: typeof measure; measureCache: typeof measureCache };
   }
 }
-window.bench = { measure };
+window.bench = { measure, measureCache };
 document.title = 'Feedline bench (ready)';

@@ -6,13 +6,14 @@
  * baseline; the ratio is samples/s over the baseline's. Results go to stdout
  * and bench/results/latest.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { CHROMIUM_FLAGS, requireChromium } from '../tests/browser/chromium-path.ts';
-import type { Measurement } from './bench-page.ts';
+import type { CacheMeasurement, Measurement } from './bench-page.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = '/datasets/fixtures/manifest.json';
@@ -55,17 +56,51 @@ const scenarios: Scenario[] = [
 ];
 const WORKERS = [0, 1, 2, 4];
 
+/**
+ * The sample cache (option `cache: 'indexeddb'`): a steady uncached epoch, the
+ * cold cached epoch that fills the cache, and the warm one served from it.
+ */
+interface CacheScenario {
+  name: string;
+  manifest: string;
+  options: Record<string, unknown>;
+  inMemory?: boolean;
+}
+const size224 = { batchSize: 32, image: { width: 224, height: 224 } };
+const cacheScenarios: CacheScenario[] = [
+  { name: 'shapes 160x160 JPEG over HTTP', manifest: SHAPES, options: { batchSize: 32 } },
+  { name: 'shapes 160x160 JPEG from Blobs', manifest: SHAPES, options: { batchSize: 32 }, inMemory: true },
+  { name: 'shapes resized to 224x224 over HTTP', manifest: SHAPES, options: size224 },
+  { name: 'shapes resized to 224x224 from Blobs', manifest: SHAPES, options: size224, inMemory: true },
+];
+const CACHE_WORKERS = [0, 2];
+/**
+ * BENCH_ONLY=cache runs only the cache scenarios and replaces only the `cache`
+ * part of latest.json (with its own `cacheMachine`), keeping the rest.
+ */
+const only = process.env.BENCH_ONLY;
+
+interface CacheRun extends CacheMeasurement {
+  numWorkers: number;
+  /** Samples/s of the warm and the cold cached epoch over the uncached one. */
+  warmOverUncached: number;
+  coldOverUncached: number;
+}
+
 async function main(): Promise<void> {
+  if (only && only !== 'cache') throw new Error(`BENCH_ONLY=${only}: the only partial run is BENCH_ONLY=cache`);
   const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { port: 0 }, logLevel: 'warn' });
   await server.listen();
   const url = server.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
   const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_FLAGS });
   const results: Array<Scenario & { runs: Array<Measurement & { numWorkers: number; ratio: number }> }> = [];
+  const cache: Array<CacheScenario & { runs: CacheRun[] }> = [];
   try {
     const page = await browser.newPage();
+    page.on('console', (msg) => msg.type() === 'warning' && console.warn(`page: ${msg.text()}`));
     await page.goto(new URL('bench/bench.html', url).href);
     await page.waitForFunction(() => document.title.includes('ready'));
-    for (const scenario of scenarios) {
+    for (const scenario of only === 'cache' ? [] : scenarios) {
       const runs = [];
       for (const numWorkers of WORKERS) {
         const m = await page.evaluate(
@@ -78,14 +113,33 @@ async function main(): Promise<void> {
       results.push({ ...scenario, runs });
       print(scenario, runs);
     }
+    for (const scenario of cacheScenarios) {
+      const runs: CacheRun[] = [];
+      for (const numWorkers of CACHE_WORKERS) {
+        const m = await page.evaluate(
+          ({ s, n }) => window.bench.measureCache(s.manifest, { ...s.options, numWorkers: n }, s.inMemory),
+          { s: scenario, n: numWorkers },
+        );
+        const over = (x: Measurement) => x.samplesPerSecond / m.uncached.samplesPerSecond;
+        runs.push({ ...m, numWorkers, warmOverUncached: over(m.warm), coldOverUncached: over(m.cold) });
+      }
+      cache.push({ ...scenario, runs });
+      printCache(scenario, runs);
+    }
   } finally {
     await browser.close();
     await server.close();
   }
   const out = join(root, 'bench', 'results', 'latest.json');
   mkdirSync(dirname(out), { recursive: true });
-  const machine = { cores: (await import('node:os')).cpus().length, date: new Date().toISOString() };
-  writeFileSync(out, JSON.stringify({ machine, results }, null, 2) + '\n');
+  // The 1-minute load average at the end: how much else ran on this machine (a shared one is noisy).
+  const machine = { cores: cpus().length, date: new Date().toISOString(), loadAverage: Number(loadavg()[0].toFixed(2)) };
+  const previous = only && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {};
+  const written = only
+    ? { ...previous, cacheMachine: machine, cache }
+    : { machine, results, cacheMachine: machine, cache };
+  writeFileSync(out, JSON.stringify(written, null, 2) + '\n');
+  if (only) console.log(`\nBENCH_ONLY=${only}: only the cache part of latest.json was replaced`);
   console.log(`\nwrote ${out}`);
 }
 
@@ -95,6 +149,21 @@ function print(scenario: Scenario, runs: Array<Measurement & { numWorkers: numbe
   for (const r of runs) {
     console.log(
       `${String(r.numWorkers).padStart(10)}  ${r.samplesPerSecond.toFixed(0).padStart(9)}  ${r.ratio.toFixed(2).padStart(11)}x  ${r.consumerWaitMs.toFixed(0).padStart(16)}  ${r.mode}`,
+    );
+  }
+}
+
+function printCache(scenario: CacheScenario, runs: CacheRun[]): void {
+  console.log(`\ncache: ${scenario.name} (${JSON.stringify(scenario.options)})`);
+  console.log('numWorkers  uncached/s  cold/s (x)      warm/s (x)      warm hits/misses  stored MB');
+  for (const r of runs) {
+    const rate = (m: Measurement, x?: number) =>
+      `${m.samplesPerSecond.toFixed(0).padStart(6)}${x === undefined ? '' : ` (${x.toFixed(2)}x)`}`.padEnd(16);
+    const warm = r.cache.epochs[1] ?? { hits: 0, misses: 0 };
+    console.log(
+      `${String(r.numWorkers).padStart(10)}  ${rate(r.uncached).padStart(10)}  ${rate(r.cold, r.coldOverUncached)}${rate(r.warm, r.warmOverUncached)}` +
+        `${`${warm.hits}/${warm.misses}`.padStart(16)}  ${(r.cache.storedBytes / 1e6).toFixed(0).padStart(9)}` +
+        (r.cache.notice ? `  NOTICE: ${r.cache.notice}` : ''),
     );
   }
 }

@@ -1,17 +1,37 @@
 /**
- * The datasets the dev page offers. Each is a manifest (the format in
- * DESIGN.md) under public/datasets/<name>/; add an entry here to offer another.
+ * The datasets the dev page offers: manifests (the format in DESIGN.md) under
+ * public/datasets/<name>/, and the user's own folder (folder-source.svelte.ts).
+ * Add an entry here to offer another manifest.
  */
-import { ImageDataset } from '../loader/index.ts';
+import { ImageDataset, type DataLoaderOptions } from '../loader/index.ts';
 
-export interface DatasetEntry {
+interface EntryBase {
   id: string;
   label: string;
+  /** One line for the controls panel. */
+  description: string;
+}
+
+export interface ManifestEntry extends EntryBase {
+  kind: 'manifest';
   /** URL of manifest.json, relative to the page. */
   manifest: string;
   split: string;
-  /** One line for the controls panel. */
-  description: string;
+}
+
+/** The folder the user picks or drops in the folder panel. */
+export interface FolderEntry extends EntryBase {
+  kind: 'folder';
+}
+
+export type DatasetEntry = ManifestEntry | FolderEntry;
+
+export const FOLDER_ID = 'folder';
+
+/** A dataset ready to load, and the loader options it needs beyond the settings (a folder's output size). */
+export interface OpenedDataset {
+  dataset: ImageDataset;
+  options?: DataLoaderOptions;
 }
 
 /**
@@ -20,7 +40,8 @@ export interface DatasetEntry {
  * test routes only, so it is offered in `npm run dev` and not in a build. The
  * key keeps this visit's flaky URLs apart from earlier ones.
  */
-const BROKEN: DatasetEntry = {
+const BROKEN: ManifestEntry = {
+  kind: 'manifest',
   id: 'broken',
   label: 'broken (dev server only)',
   manifest: `/__test__/broken/manifest.json?key=dev-${Date.now().toString(36)}`,
@@ -30,6 +51,7 @@ const BROKEN: DatasetEntry = {
 
 export const DATASETS: readonly DatasetEntry[] = [
   {
+    kind: 'manifest',
     id: 'fixtures',
     label: 'fixtures',
     manifest: '/datasets/fixtures/manifest.json',
@@ -37,6 +59,7 @@ export const DATASETS: readonly DatasetEntry[] = [
     description: '50 tiny 12×10 RGB PNGs with known pixels: what the tests check against',
   },
   {
+    kind: 'manifest',
     id: 'mnist',
     label: 'mnist',
     manifest: '/datasets/mnist/manifest.json',
@@ -44,6 +67,7 @@ export const DATASETS: readonly DatasetEntry[] = [
     description: '8,000 real handwritten digits, 28×28 grayscale PNGs',
   },
   {
+    kind: 'manifest',
     id: 'shapes',
     label: 'shapes (decode-heavy)',
     manifest: '/datasets/shapes/manifest.json',
@@ -51,6 +75,12 @@ export const DATASETS: readonly DatasetEntry[] = [
     description: '2,000 JPEGs of six shapes, 160×160 RGB: decoding is the bottleneck',
   },
   ...(import.meta.env.DEV ? [BROKEN] : []),
+  {
+    kind: 'folder',
+    id: FOLDER_ID,
+    label: 'your folder',
+    description: 'your own images: pick or drop a folder in the "Your folder" panel; each subfolder is a class',
+  },
 ];
 
 export function datasetEntry(id: string): DatasetEntry {
@@ -66,9 +96,15 @@ export function loadDataset(id: string): Promise<ImageDataset> {
   let loading = cache.get(id);
   if (!loading) {
     const entry = datasetEntry(id);
+    if (entry.kind !== 'manifest') return Promise.reject(new Error(`"${id}" is not a bundled dataset: it has no manifest`));
     loading = ImageDataset.fromManifest(entry.manifest, entry.split);
     loading.catch(() => cache.delete(id));
     cache.set(id, loading);
   }
   return loading;
+}
+
+/** Opens a bundled dataset by id; the dev page wraps this to add the folder. */
+export async function openBundled(id: string): Promise<OpenedDataset> {
+  return { dataset: await loadDataset(id) };
 }

@@ -19,7 +19,7 @@
  */
 import { DataLoader, type LoaderStats, type RingMode } from '../loader/index.ts';
 import { snapshotBatch, type BatchSnapshot } from './batch-snapshot.ts';
-import { loadDataset } from './datasets.ts';
+import { openBundled, type OpenedDataset } from './datasets.ts';
 import { pageIsolation } from './isolation.ts';
 import { clearSavedRun, loadSavedRun, saveRun, type SavedRun } from './resume-store.ts';
 import type { LoaderSettings } from './settings.svelte.ts';
@@ -42,7 +42,8 @@ export class LoaderSession {
   epoch = $state(0);
   epochLength = $state(0);
   slots = $state(0);
-  /** Class names of the running dataset. */
+  /** Id (settings.dataset) and class names of the latest run's dataset. */
+  datasetId = $state<string | null>(null);
   classes = $state.raw<readonly string[]>([]);
   recent = $state.raw<BatchSnapshot[]>([]);
   stats = $state.raw<LoaderStats | null>(null);
@@ -66,7 +67,11 @@ export class LoaderSession {
   #restart: ReturnType<typeof setTimeout> | undefined;
   readonly #meter = new StatsMeter();
 
-  constructor(readonly settings: LoaderSettings) {}
+  /** `open` turns a dataset id into a dataset and the loader options it needs. */
+  constructor(
+    readonly settings: LoaderSettings,
+    readonly open: (id: string) => Promise<OpenedDataset> = openBundled,
+  ) {}
 
   /** Starts a run with the current settings, ending any earlier one; `resume` continues the saved position. */
   async start({ resume = false } = {}): Promise<void> {
@@ -79,10 +84,11 @@ export class LoaderSession {
     this.status = 'starting';
     let loader: DataLoader | null = null;
     try {
-      const dataset = await loadDataset(this.settings.dataset);
+      this.datasetId = this.settings.dataset;
+      const { dataset, options } = await this.open(this.settings.dataset);
       if (abort.signal.aborted) return;
       this.classes = dataset.classes;
-      loader = new DataLoader(dataset, { ...this.settings.loaderOptions(), resumeFrom });
+      loader = new DataLoader(dataset, { ...this.settings.loaderOptions(), ...options, resumeFrom });
       this.#loader = loader;
       this.mode = loader.mode;
       this.epochLength = loader.length;

@@ -18,6 +18,8 @@ export class LoaderSettings {
   epochs = $state(10);
   /** Simulated training step: ms the consumer spends on each batch. */
   delayMs = $state(120);
+  /** Keep decoded samples in IndexedDB (option `cache: 'indexeddb'`). */
+  cache = $state(false);
   /** What a sample that cannot load does: 'retry' is { retry: 2, then: 'skip' }. */
   onError = $state<'raise' | 'skip' | 'retry'>('skip');
   /** Per-sample bound in ms; 0 for none. */
@@ -31,6 +33,7 @@ export class LoaderSettings {
       seed: this.seed,
       numWorkers: this.numWorkers,
       prefetchFactor: this.prefetchFactor,
+      cache: this.cache ? 'indexeddb' : 'none',
       onError: this.onError === 'retry' ? { retry: 2, then: 'skip' } : this.onError,
       timeoutMs: this.timeoutMs,
     };

@@ -10,7 +10,10 @@
  *   their decodes finished in, so results do not depend on timing;
  * - under 'raise' the error is the failure with the lowest batch position, for
  *   the same reason;
- * - the slot's state is published last, exactly once.
+ * - the slot's state is published last, exactly once;
+ * - the sample cache never costs a sample: a cache failure turns the cache
+ *   off and the decoded pixels go on, and its writes are settled only after
+ *   the slot is published.
  */
 import {
   SampleLoadError,
@@ -20,6 +23,7 @@ import {
   type SampleFailureReason,
 } from './errors.ts';
 import { activeTimeout } from './active-timer.ts';
+import { newTally, sampleSource, type CacheTally, type SampleSource } from './cached-reader.ts';
 import type { PixelReader, PhaseMark, ReadHints } from './decode.ts';
 import { Limiter } from './limiter.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -44,6 +48,7 @@ export class BatchExecutor {
   readonly #elements: number; // per sample
   readonly #table: Float32Array | null;
   readonly #scratch: Uint8Array;
+  readonly #source: SampleSource; // `reader`, behind the sample cache when the option is on
   #cancel = new AbortController(); // cancelAll(): every job
   readonly #epochs = new Map<number, { cancel: AbortController; jobs: number }>(); // cancelEpoch(): one epoch's jobs
   readonly #cancelled: number[] = []; // cancelled epochs, oldest first: their #epochs entries stay, up to 8
@@ -58,6 +63,7 @@ export class BatchExecutor {
     this.#limiter = new Limiter(options.decodeConcurrency);
     this.#table = options.mean && options.std ? normalizeTable(channels, options.mean, options.std) : null;
     this.#scratch = new Uint8Array(this.#elements);
+    this.#source = sampleSource(reader, options, workerId < 0 ? 'the main thread' : `worker ${workerId}`);
   }
 
   /** Aborts every sample in flight; their jobs finish as failed. */
@@ -79,6 +85,12 @@ export class BatchExecutor {
     while (this.#cancelled.length > 8) this.#epochs.delete(this.#cancelled.shift()!);
   }
 
+  /** For good: aborts what is in flight and closes the sample cache's connection. */
+  close(reason: unknown): void {
+    this.cancelAll(reason);
+    this.#source.close();
+  }
+
   async run(job: BatchJob, view: SlotView): Promise<BatchReport> {
     const start = absoluteNow();
     const trace: TraceEvent[] | null = this.tracing ? [] : null;
@@ -86,10 +98,13 @@ export class BatchExecutor {
     this.#epochs.set(job.epoch, epoch);
     epoch.jobs++;
     const signal = AbortSignal.any([this.#cancel.signal, epoch.cancel.signal]);
+    const tally = newTally();
+    // An invalid manifest item is never read, so never looked up either.
+    this.#source.expect(job.samples.filter((s) => !s.problem).map((s) => s.source));
     let outcomes: Outcome[];
     try {
       outcomes = await Promise.all(
-        job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace))),
+        job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace, tally))),
       );
     } finally {
       if (--epoch.jobs === 0 && !epoch.cancel.signal.aborted) this.#epochs.delete(job.epoch);
@@ -105,6 +120,8 @@ export class BatchExecutor {
       count,
       skipped: raise ? 0 : failures.length,
     });
+    // After publishing, so a shared-ring consumer never waits for cache writes (see NOTE: cache reads and writes).
+    const cache = await this.#source.settle(tally);
     return {
       worker: this.workerId,
       epoch: job.epoch,
@@ -116,6 +133,7 @@ export class BatchExecutor {
       start,
       end,
       trace,
+      ...(cache && { cache }),
     };
   }
 
@@ -126,6 +144,7 @@ export class BatchExecutor {
     view: SlotView,
     signal: AbortSignal,
     trace: TraceEvent[] | null,
+    tally: CacheTally,
   ): Promise<Outcome> {
     const { retry } = this.options.onError;
     const mark: PhaseMark | undefined = trace
@@ -144,7 +163,7 @@ export class BatchExecutor {
       try {
         if (signal.aborted) throw signal.reason; // cancelled while queued: do not start it
         if (sample.problem) throw new SampleLoadError('manifest', sample.problem);
-        const rgba = await this.#readWithTimeout(sample, signal, mark);
+        const rgba = await this.#readWithTimeout(sample, signal, tally, mark);
         this.#write(rgba, sample, position, view);
         return { ok: true };
       } catch (error) {
@@ -168,10 +187,10 @@ export class BatchExecutor {
     }
   }
 
-  async #readWithTimeout(sample: JobSample, signal: AbortSignal, mark?: PhaseMark): Promise<Uint8ClampedArray> {
+  async #readWithTimeout(sample: JobSample, signal: AbortSignal, tally: CacheTally, mark?: PhaseMark): Promise<Uint8ClampedArray> {
     const { timeoutMs } = this.options;
     const hints = sample.checked ? CHECKED : undefined;
-    if (timeoutMs === 0) return this.reader.read(sample.source, signal, mark, hints);
+    if (timeoutMs === 0) return this.#source.read(sample.source, signal, mark, tally, hints);
     const controller = new AbortController();
     const onCancel = () => controller.abort(signal.reason);
     signal.addEventListener('abort', onCancel, { once: true });
@@ -185,7 +204,7 @@ export class BatchExecutor {
       });
     });
     try {
-      return await Promise.race([this.reader.read(sample.source, controller.signal, mark, hints), expired]);
+      return await Promise.race([this.#source.read(sample.source, controller.signal, mark, tally, hints), expired]);
     } finally {
       cancelTimer();
       signal.removeEventListener('abort', onCancel);

@@ -87,7 +87,10 @@ export class DataLoader implements AsyncIterable<Batch> {
     this.mode = wanted === 'auto' ? (sharedMemoryAvailable() ? 'shared' : 'transfer') : wanted;
     this.slots = ringSlotCount(this.options.numWorkers, this.options.prefetchFactor);
     this.#pool = new SlotPool(this.mode, this.slots, this.#geometry());
-    this.#stats = new StatsCollector((on) => this.#producers?.forEach((p) => p.setTracing(on)));
+    this.#stats = new StatsCollector(
+      (on) => this.#producers?.forEach((p) => p.setTracing(on)),
+      this.options.cache === 'indexeddb',
+    );
     if (options.resumeFrom !== undefined) {
       this.#resume = checkResume(options.resumeFrom, this.#stateIdentity());
       this.#epoch = this.#resume.epoch;

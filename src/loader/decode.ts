@@ -17,6 +17,12 @@ export interface PixelReader {
    * bytes that stay valid until the next call's synchronous part runs.
    */
   read(source: ImageSource, signal: AbortSignal, mark?: PhaseMark, hints?: ReadHints): Promise<Uint8ClampedArray>;
+  /**
+   * Names the decoder for the sample cache (option `cache`): part of every
+   * cache key, so readers that may give different pixels for one source must
+   * have different tags. A reader without one is never cached.
+   */
+  readonly cacheTag?: string;
 }
 
 export interface ReadHints {
@@ -31,6 +37,8 @@ export interface ReadHints {
 export type PhaseMark = (phase: 'fetch' | 'decode' | 'write', start: number) => void;
 
 export class CanvasPixelReader implements PixelReader {
+  /** Bump when this reader's pixels change (resampling, color handling). */
+  readonly cacheTag = 'canvas-2d/1';
   #canvas: OffscreenCanvas | null = null;
   #context: OffscreenCanvasRenderingContext2D | null = null;
 

@@ -124,6 +124,7 @@ export class FaultInjector {
   /** The reader the executor uses: passes through, except for the sources of an armed 'mid' batch. */
   wrap(reader: PixelReader): PixelReader {
     return {
+      cacheTag: reader.cacheTag, // the same pixels: the sample cache may keep them
       read: async (source: ImageSource, signal: AbortSignal, mark?: PhaseMark, hints?: ReadHints) => {
         const armed = this.#armed.get(source);
         if (!armed) return reader.read(source, signal, mark, hints);

@@ -55,6 +55,11 @@ export interface DataLoaderOptions {
   /** Decodes each worker keeps in flight at once (Chromium decodes on its own threads). */
   decodeConcurrency?: number;
   /**
+   * 'indexeddb' keeps decoded, resized samples in IndexedDB, so later epochs
+   * (and later loaders, and page reloads) skip fetch and decode. Default 'none'.
+   */
+  cache?: CacheMode;
+  /**
    * Largest image accepted, in pixels (width * height). Larger ones fail with
    * reason 'oversize', refused from their header before decoding where the
    * format declares its size (a decompression bomb never reaches the decoder).
@@ -77,6 +82,8 @@ export interface DataLoaderOptions {
   resumeFrom?: LoaderState;
 }
 
+export type CacheMode = 'none' | 'indexeddb';
+
 /** Options after defaults and validation; what the loader and workers run on. */
 export interface ResolvedOptions {
   batchSize: number;
@@ -97,6 +104,7 @@ export interface ResolvedOptions {
   maxPixels: number;
   workerTimeoutMs: number;
   maxWorkerRestarts: number;
+  cache: CacheMode;
 }
 
 /** PIL's `Image.MAX_IMAGE_PIXELS * 2`, where it raises DecompressionBombError. */
@@ -156,6 +164,7 @@ export function resolveOptions(options: DataLoaderOptions, declared: DeclaredSha
     maxPixels: positiveInt('maxPixels', options.maxPixels, DEFAULT_MAX_PIXELS, 2 ** 40),
     workerTimeoutMs: boundedMs('workerTimeoutMs', options.workerTimeoutMs, 30_000),
     maxWorkerRestarts: count('maxWorkerRestarts', options.maxWorkerRestarts, 3, 100),
+    cache: resolveCache(options.cache),
   };
 }
 
@@ -209,6 +218,12 @@ function resolveNormalize(
   if (mean.some((m) => !Number.isFinite(m))) fail('normalize.mean', normalize?.mean, 'must be finite numbers');
   if (std.some((s) => !Number.isFinite(s) || s === 0)) fail('normalize.std', normalize?.std, 'must be finite and non-zero');
   return { mean, std };
+}
+
+function resolveCache(cache: unknown): CacheMode {
+  if (cache === undefined) return 'none';
+  if (cache !== 'none' && cache !== 'indexeddb') fail('cache', cache, "must be 'none' or 'indexeddb'");
+  return cache;
 }
 
 function resolveOnError(onError: OnError): ResolvedOptions['onError'] {

@@ -177,6 +177,6 @@ export class LocalProducer implements Producer {
   }
 
   close(): void {
-    this.#executor.cancelAll(new Error('the DataLoader was closed'));
+    this.#executor.close(new Error('the DataLoader was closed'));
   }
 }

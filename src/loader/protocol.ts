@@ -77,6 +77,25 @@ export interface BatchReport {
   end: number;
   /** Only while tracing is on. */
   trace: TraceEvent[] | null;
+  /** Only with the `cache: 'indexeddb'` option. */
+  cache?: CacheReport;
+}
+
+/** The sample cache's part of a job's report (see cached-reader.ts). */
+export interface CacheReport {
+  /** Samples of this job served from the cache: no fetch, no decode. */
+  hits: number;
+  /** Samples of this job looked up, not found, decoded and queued for storing. */
+  misses: number;
+  /** Samples of this job with no sound cache key (a `blob:` URL): decoded, never stored. */
+  uncacheable: number;
+  /** Samples the producer committed to the cache since its previous report, and their bytes. */
+  stored: number;
+  storedBytes: number;
+  /** False once the cache turned itself off in this producer. */
+  enabled: boolean;
+  /** Why it turned off; the loader shows the first it gets, once. */
+  notice: string | null;
 }
 
 /** The API a loader worker exposes through Comlink. */

@@ -3,7 +3,7 @@
  * main thread; `snapshot()` copies them, so a reader never sees them change.
  */
 import type { SampleFailure } from './errors.ts';
-import type { BatchReport, TraceEvent } from './protocol.ts';
+import type { BatchReport, CacheReport, TraceEvent } from './protocol.ts';
 import type { RestartRecord } from './worker-supervisor.ts';
 
 export interface WorkerStats {
@@ -34,6 +34,31 @@ export interface EpochStats {
   end: EpochEnd;
 }
 
+/** One epoch's use of the sample cache. */
+export interface EpochCacheStats {
+  epoch: number;
+  /** Samples served from the cache, and samples looked up there in vain (then decoded and stored). */
+  hits: number;
+  misses: number;
+}
+
+/** The sample cache (option `cache`), summed over every producer of the loader. */
+export interface CacheStats {
+  /** The option is 'indexeddb' and no producer has turned the cache off. */
+  enabled: boolean;
+  hits: number;
+  misses: number;
+  /** Samples with no sound cache key (`blob:` URLs): decoded every time. */
+  uncacheable: number;
+  /** Samples this loader committed to the cache, and their bytes. */
+  stored: number;
+  storedBytes: number;
+  /** Why the cache turned itself off (the first producer to say so), else null. */
+  notice: string | null;
+  /** Per epoch, for the epochs that used the cache. */
+  epochs: EpochCacheStats[];
+}
+
 export interface RingOccupancy {
   slots: number;
   free: number;
@@ -62,6 +87,7 @@ export interface LoaderStats {
   /** Total time the consumer waited for a batch that was not ready. */
   consumerWaitMs: number;
   ring: RingOccupancy;
+  cache: CacheStats;
 }
 
 type Listener = (event: TraceEvent) => void;
@@ -74,10 +100,13 @@ export class StatsCollector {
   readonly restarts: RestartRecord[] = [];
   readonly epochs = new Map<number, EpochStats>();
   readonly workers = new Map<number, Omit<WorkerStats, 'inFlight'>>();
+  readonly cache: Omit<CacheStats, 'epochs'>;
+  readonly cacheEpochs = new Map<number, EpochCacheStats>();
   readonly #listeners = new Set<Listener>();
 
-  constructor(onListening: (listening: boolean) => void) {
+  constructor(onListening: (listening: boolean) => void, cacheOn = false) {
     this.#onListening = onListening;
+    this.cache = { enabled: cacheOn, hits: 0, misses: 0, uncacheable: 0, stored: 0, storedBytes: 0, notice: null };
   }
   readonly #onListening: (listening: boolean) => void;
 
@@ -116,9 +145,29 @@ export class StatsCollector {
     worker.samples += report.count;
     worker.busyMs += report.end - report.start;
     this.workers.set(report.worker, worker);
+    if (report.cache) this.#addCache(report.epoch, report.cache);
     if (report.trace && this.tracing) {
       const origin = performance.timeOrigin;
       for (const e of report.trace) this.emit({ ...e, start: e.start - origin, end: e.end - origin });
+    }
+  }
+
+  #addCache(epoch: number, report: CacheReport): void {
+    const { cache } = this;
+    cache.hits += report.hits;
+    cache.misses += report.misses;
+    cache.uncacheable += report.uncacheable;
+    cache.stored += report.stored;
+    cache.storedBytes += report.storedBytes;
+    const stats = this.cacheEpochs.get(epoch) ?? { epoch, hits: 0, misses: 0 };
+    stats.hits += report.hits;
+    stats.misses += report.misses;
+    this.cacheEpochs.set(epoch, stats);
+    if (!report.enabled) cache.enabled = false;
+    if (report.notice && cache.notice === null) {
+      // One notice per loader, however many producers turn their cache off.
+      cache.notice = report.notice;
+      console.warn(report.notice);
     }
   }
 
@@ -159,6 +208,7 @@ export class StatsCollector {
       restarts: this.restarts.map((r) => ({ ...r })),
       consumerWaitMs: this.consumerWaitMs,
       ring,
+      cache: { ...this.cache, epochs: [...this.cacheEpochs.values()].map((e) => ({ ...e })) },
     };
   }
 }

@@ -154,3 +154,44 @@ test('shows real MNIST digits and decode-heavy shapes when those datasets are pi
   await page.getByTestId('start-button').click(); // stop
   expect(errors).toEqual([]);
 });
+
+test('caches decoded samples when asked: the next run hits every sample, and Clear cache empties the cache', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  await expect(page.getByTestId('cache-size')).toHaveText('0 samples, 0 MB');
+  await page.getByTestId('cache-toggle').check();
+  await runOneEpoch(page); // a fresh loader: every sample misses, and is stored
+  await expect(page.getByTestId('cache-misses')).toHaveText('50');
+  await expect(page.getByTestId('cache-hits')).toHaveText('0');
+  await expect(page.getByTestId('cache-size')).toHaveText(/^50 samples, /);
+
+  await page.getByTestId('start-button').click(); // another loader finds them all
+  await expect(page.getByTestId('status')).toHaveText('done');
+  await expect(page.getByTestId('cache-hits')).toHaveText('50');
+  await expect(page.getByTestId('cache-misses')).toHaveText('0');
+  await expect(page.getByTestId('samples-delivered')).toHaveText('50');
+
+  await page.getByTestId('cache-clear').click();
+  await expect(page.getByTestId('cache-size')).toHaveText('0 samples, 0 MB');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('done');
+  await expect(page.getByTestId('cache-misses')).toHaveText('50');
+  await expect(page.getByTestId('cache-notice')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test("shows the cache's notice when the storage quota is full, and the run still completes", async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  await expect(page.getByTestId('cache-size')).toHaveText('0 samples, 0 MB'); // the database exists now
+  const { usage } = await page.evaluate(() => navigator.storage.estimate());
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: usage ?? 0 });
+  await page.getByTestId('cache-toggle').check();
+  await runOneEpoch(page);
+  await expect(page.getByTestId('samples-delivered')).toHaveText('50');
+  await expect(page.getByTestId('cache-notice')).toContainText('QuotaExceededError');
+  await expect(page.getByTestId('cache-size')).toHaveText('0 samples, 0 MB');
+  await page.screenshot({ path: '/tmp/dev-page-cache-notice.png', fullPage: true });
+  expect(errors).toEqual([]);
+});

@@ -78,12 +78,56 @@ async function firstBatchPixels(options: DataLoaderOptions): Promise<{ indices: 
   }
 }
 
+/** One FNV-1a hash per sample of a batch, keyed by dataset index: compares pixels across epochs. */
+export function sampleHashes(batch: Batch): Array<[index: number, hash: number]> {
+  const { images } = batch;
+  const bytes = new Uint8Array(images.buffer, images.byteOffset, images.byteLength);
+  const per = bytes.length / batch.size;
+  return [...batch.indices].map((index, j) => [index, fnv1a(bytes.subarray(j * per, (j + 1) * per))]);
+}
+
+export interface CacheRun {
+  mode: string;
+  epochs: PlainBatch[][];
+  /** Per epoch: dataset index -> hash of that sample's bytes. */
+  samples: Array<Record<number, number>>;
+  stats: ReturnType<DataLoader['stats']>;
+}
+
+/** Runs `epochs` epochs of `dataset` (default: the fixture train split); plain batches, per-sample hashes, final stats. */
+async function runEpochs(
+  options: DataLoaderOptions,
+  epochs = 1,
+  env: LoaderEnvironment = {},
+  dataset?: feedline.ImageDataset,
+): Promise<CacheRun> {
+  dataset ??= await feedline.ImageDataset.fromManifest('/datasets/fixtures/manifest.json');
+  const loader = new feedline.DataLoader(dataset, options, env);
+  try {
+    const out: CacheRun = { mode: loader.mode, epochs: [], samples: [], stats: loader.stats() };
+    for (let e = 0; e < epochs; e++) {
+      const batches: PlainBatch[] = [];
+      const samples: Record<number, number> = {};
+      for await (const batch of loader) {
+        batches.push(plain(batch));
+        for (const [index, hash] of sampleHashes(batch)) samples[index] = hash;
+      }
+      out.epochs.push(batches);
+      out.samples.push(samples);
+    }
+    out.stats = loader.stats();
+    return out;
+  } finally {
+    loader.close();
+  }
+}
+
 /** Every unhandled rejection and error in the page; tests assert it stays empty. */
 const problems: string[] = [];
 window.addEventListener('unhandledrejection', (e) => problems.push(`unhandledrejection: ${String(e.reason)}`));
 window.addEventListener('error', (e) => problems.push(`error: ${e.message}`));
 
-const api = { ...feedline, ...reliability, plain, collect, runFixtures, firstBatchPixels, problems };
+const api = { ...feedline, ...reliability, plain, collect, runFixtures, firstBatchPixels, problems, sampleHashes, runEpochs };
 declare global {
   interface Window {
     feedline: typeof api;

@@ -24,6 +24,7 @@ describe('resolveOptions', () => {
       mean: null,
       std: null,
       decodeConcurrency: 8,
+      cache: 'none',
       maxPixels: 178_956_970,
       workerTimeoutMs: 30_000,
       maxWorkerRestarts: 3,
@@ -51,6 +52,7 @@ describe('resolveOptions', () => {
       inOrder: false,
       timeoutMs: 1500,
       decodeConcurrency: 16,
+      cache: 'indexeddb',
     };
     expect(resolveOptions(options, MNIST)).toMatchObject(options);
   });
@@ -109,6 +111,8 @@ describe('resolveOptions refuses', () => {
     [{ onError: { retry: 11, then: 'skip' } }, MNIST, 'onError.retry', '11'],
     [{ onError: { retry: 1, then: 'ignore' } }, MNIST, 'onError.then', '"ignore"'],
     [{ onError: 'ignore' }, MNIST, 'onError', '"ignore"'],
+    [{ cache: true }, MNIST, 'cache', 'true'],
+    [{ cache: 'memory' }, MNIST, 'cache', '"memory"'],
   ])('%j (dataset declares %j): names `%s` and shows %s', (options, declared, option, shown) => {
     const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(bad(options, declared)).toThrow(OptionError);

@@ -1,0 +1,72 @@
+/**
+ * npm run bench:upload: ring slot -> GPU tensor, default path vs direct path
+ * (GPUQueue.writeBuffer + a WGSL unpack), on WebGPU in headless Chromium.
+ * Ratios from one run, same batches for both paths; results go to stdout and
+ * bench/results/upload.json. Here WebGPU is SwiftShader (a CPU emulation),
+ * so the numbers say how much work each path does, not how a real GPU fares.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+import { CHROMIUM_FLAGS, requireChromium } from '../tests/browser/chromium-path.ts';
+import type { FitRun, UploadRun } from './train-upload-page.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface UploadScenario {
+  name: string;
+  manifest: string;
+  limit: number;
+  options: Record<string, unknown>;
+  rounds: number;
+}
+
+const uploads: UploadScenario[] = [
+  { name: 'mnist 28x28x1, batch 256', manifest: '/datasets/mnist/manifest.json', limit: 2048, options: { batchSize: 256 }, rounds: 4 },
+  { name: 'shapes 160x160x3, batch 32 (2.4 MB a batch)', manifest: '/datasets/shapes/manifest.json', limit: 320, options: { batchSize: 32 }, rounds: 4 },
+];
+const fit = { name: 'mnist mlp fit, batch 128, 10 steps', manifest: '/datasets/mnist/manifest.json', limit: 1280, options: { batchSize: 128 }, model: 'mlp', rounds: 5 };
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { port: 0 }, logLevel: 'warn' });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
+  const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_FLAGS });
+  const out: Record<string, unknown> = { machine: { cores: cpus().length, date: new Date().toISOString() } };
+  try {
+    const page = await browser.newPage();
+    await page.goto(new URL('bench/train-upload.html', url).href);
+    await page.waitForFunction(() => document.title.includes('ready'));
+    out.adapter = await page.evaluate(() => window.uploadBench.adapter());
+    console.log(`WebGPU adapter: ${out.adapter}`);
+    const uploadResults = [];
+    for (const s of uploads) {
+      const runs: UploadRun[] = await page.evaluate((s) => window.uploadBench.measureUpload(s.manifest, s.limit, s.options, s.rounds), s);
+      const of = (path: string) => median(runs.filter((r) => r.path === path).map((r) => r.msPerBatch));
+      const summary = { default: of('default'), direct: of('direct'), speedup: of('default') / of('direct') };
+      uploadResults.push({ ...s, runs, summary });
+      console.log(`\n${s.name}: ${runs[0].batches} batches x ${(runs[0].bytes / runs[0].batches / 1e6).toFixed(2)} MB, median of ${s.rounds}`);
+      console.log(`  default ${summary.default.toFixed(2)} ms/batch, direct ${summary.direct.toFixed(2)} ms/batch: direct is ${summary.speedup.toFixed(2)}x`);
+    }
+    out.upload = uploadResults;
+    const fitRuns: FitRun[] = await page.evaluate((f) => window.uploadBench.measureFit(f.manifest, f.limit, f.options, f.model, f.rounds), fit);
+    const ofFit = (path: string) => median(fitRuns.filter((r) => r.path === path).map((r) => r.ms));
+    const fitSummary = { default: ofFit('default'), direct: ofFit('direct'), speedup: ofFit('default') / ofFit('direct') };
+    out.fit = { ...fit, runs: fitRuns, summary: fitSummary };
+    console.log(`\n${fit.name}, median of ${fit.rounds}: default ${fitSummary.default.toFixed(0)} ms, direct ${fitSummary.direct.toFixed(0)} ms: direct is ${fitSummary.speedup.toFixed(2)}x`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const file = join(root, 'bench', 'results', 'upload.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+  console.log(`\nwrote ${file}`);
+}
+
+await main();

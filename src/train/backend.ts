@@ -1,0 +1,187 @@
+/// <reference types="@webgpu/types" />
+/**
+ * Which tfjs backend runs, and why: WebGPU first, then WebGL, then the CPU.
+ *
+ *   auto:   webgpu ──(no navigator.gpu | requestAdapter() null | init threw)──>
+ *           webgl  ──(init threw: no WebGL context)──> cpu (always works)
+ *   forced: that one backend or a BackendError; no silent substitute, since a
+ *           forced backend is there to compare backends.
+ *
+ * The choice is global to the page (tfjs has one active backend), so the
+ * latest `selectBackend` wins. A WebGPU backend whose device was lost is
+ * thrown away and its factory registered again, so a later choice asks the
+ * browser for a fresh device instead of reusing a dead one.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { OptionError } from '../loader/index.ts';
+import { BackendError } from './errors.ts';
+
+export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+/** Fastest first: the order 'auto' tries. */
+export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+
+export interface BackendFallback {
+  backend: BackendName;
+  /** Why it was passed over, e.g. "navigator.gpu is missing: ...". */
+  reason: string;
+}
+
+export interface BackendChoice {
+  name: BackendName;
+  /** Why this one runs: what was preferred, forced, or what it fell back from. */
+  reason: string;
+  forced: boolean;
+  /** The backends tried before it, in order, each with why it was not used. */
+  fallbacks: BackendFallback[];
+  /** For WebGPU: the adapter, e.g. "google swiftshader" (a CPU emulation); else null. */
+  adapter: string | null;
+}
+
+/** The last error each backend's factory threw: tfjs only logs it. */
+const initErrors = new Map<string, unknown>();
+const wrapped = new Set<string>();
+const lostDevices = new WeakSet<GPUDevice>();
+
+/** Reads `?backend=` from a query string: 'auto' when absent. */
+export function backendFromUrl(search: string): BackendPreference {
+  const value = new URLSearchParams(search).get('backend');
+  if (value === null || value === '') return 'auto';
+  return parsePreference(value, 'URL parameter `?backend=`');
+}
+
+export function parsePreference(value: unknown, what = '`backend`'): BackendPreference {
+  if (value === 'auto' || BACKENDS.includes(value as BackendName)) return value as BackendPreference;
+  throw new OptionError(`${what} must be 'auto', ${BACKENDS.map((b) => `'${b}'`).join(', ')}; got ${JSON.stringify(value)}.`);
+}
+
+/**
+ * Makes `preference` the active tfjs backend and says why. `source` names who
+ * forced it, for the reason line ("forced by ?backend=webgl").
+ */
+export async function selectBackend(preference: BackendPreference = 'auto', source = 'the caller'): Promise<BackendChoice> {
+  const forced = preference !== 'auto';
+  const candidates = forced ? [preference] : BACKENDS;
+  const fallbacks: BackendFallback[] = [];
+  for (const name of candidates) {
+    const tried = await tryBackend(name);
+    if (tried.ok) {
+      const why = forced
+        ? `forced by ${source}`
+        : fallbacks.length === 0
+          ? `${name} is the fastest backend available`
+          : `fell back: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`;
+      return { name, reason: why, forced, fallbacks, adapter: tried.adapter };
+    }
+    fallbacks.push({ backend: name, reason: tried.reason });
+  }
+  const detail = fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ');
+  throw new BackendError(
+    preference,
+    forced
+      ? `\`selectBackend\`: the ${preference} backend, forced by ${source}, cannot run here (${detail}); choose 'auto' or another backend`
+      : `\`selectBackend\`: no tfjs backend could start (${detail})`,
+  );
+}
+
+type Tried = { ok: true; adapter: string | null } | { ok: false; reason: string };
+
+async function tryBackend(name: BackendName): Promise<Tried> {
+  let adapter: string | null = null;
+  if (name === 'webgpu') {
+    const probe = await probeWebGPU();
+    if (!probe.ok) return probe;
+    adapter = probe.adapter;
+    discardLostWebGPU();
+  }
+  if (!tf.engine().registryFactory[name]) {
+    return { ok: false, reason: 'not registered: tfjs offers it only in a browser' };
+  }
+  instrument(name);
+  initErrors.delete(name);
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (error) {
+    initErrors.set(name, error);
+  }
+  if (!ok) {
+    const error = initErrors.get(name);
+    return { ok: false, reason: `initialisation failed: ${error instanceof Error ? error.message : String(error ?? 'unknown error')}` };
+  }
+  if (name === 'webgpu') watchDevice(currentDevice()!);
+  return { ok: true, adapter };
+}
+
+async function probeWebGPU(): Promise<{ ok: true; adapter: string } | { ok: false; reason: string }> {
+  const gpu = typeof navigator === 'undefined' ? undefined : navigator.gpu;
+  if (!gpu) {
+    return { ok: false, reason: 'navigator.gpu is missing: this browser has no WebGPU, or the page is not a secure context' };
+  }
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (error) {
+    return { ok: false, reason: `navigator.gpu.requestAdapter() threw: ${String(error)}` };
+  }
+  if (!adapter) {
+    return { ok: false, reason: 'navigator.gpu.requestAdapter() returned null: no usable GPU adapter (blocklisted or disabled)' };
+  }
+  // `GPUAdapter.info` (Chrome 127+) is newer than the bundled @webgpu/types.
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+  const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
+  return { ok: true, adapter: name };
+}
+
+/**
+ * Wraps a backend's factory once so that its error is kept: tfjs's
+ * `setBackend` returns false and only logs why.
+ */
+function instrument(name: BackendName): void {
+  const engine = tf.engine();
+  if (wrapped.has(name) || engine.registry[name]) return;
+  const entry = engine.registryFactory[name];
+  if (!entry) return;
+  wrapped.add(name);
+  const { factory, priority } = entry;
+  tf.removeBackend(name);
+  tf.registerBackend(
+    name,
+    async () => {
+      try {
+        return await factory();
+      } catch (error) {
+        initErrors.set(name, error);
+        throw error;
+      }
+    },
+    priority,
+  );
+}
+
+/** A WebGPU backend whose device is lost cannot recover: drop it, keep its factory. */
+function discardLostWebGPU(): void {
+  const engine = tf.engine();
+  const backend = engine.registry.webgpu as WebGPUBackend | undefined;
+  if (!backend || !lostDevices.has(backend.device)) return;
+  const { factory, priority } = engine.registryFactory.webgpu;
+  tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', factory, priority);
+}
+
+function watchDevice(device: GPUDevice): void {
+  void device.lost.then(() => lostDevices.add(device));
+}
+
+/** The active backend's GPUDevice when it is WebGPU; else null. */
+export function currentDevice(): GPUDevice | null {
+  return tf.getBackend() === 'webgpu' ? (tf.backend() as WebGPUBackend).device : null;
+}
+
+/** The active tfjs backend's name, if it is one Feedline knows. */
+export function activeBackend(): BackendName | null {
+  const name = tf.getBackend();
+  return BACKENDS.includes(name as BackendName) ? (name as BackendName) : null;
+}

@@ -1,0 +1,63 @@
+/**
+ * Evaluation over one epoch of a loader: mean loss, accuracy and the
+ * confusion matrix. The sums stay on the GPU until the end, so evaluation
+ * reads back once, not once per batch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Batch, DataLoader } from '../loader/index.ts';
+import { crossEntropyPerSample, type OutputKind } from './loss.ts';
+import type { Uploaded } from './upload.ts';
+
+export interface Evaluation {
+  /** Mean cross-entropy over the samples. */
+  loss: number;
+  /** Correct / samples, 0..1. */
+  accuracy: number;
+  samples: number;
+  /** confusion[true][predicted]: sample counts. */
+  confusion: number[][];
+}
+
+export interface EvaluateInput {
+  model: tf.LayersModel;
+  classes: number;
+  kind: OutputKind;
+  /** Builds the input tensors of a batch (and releases its slot). */
+  prepare: (batch: Batch) => Uploaded;
+  signal?: AbortSignal;
+}
+
+/** Running sums on the device: summed loss, confusion counts. */
+type Sums = { loss: tf.Scalar; confusion: tf.Tensor2D };
+
+export async function evaluateModel(loader: DataLoader, input: EvaluateInput): Promise<Evaluation> {
+  const { prepare, signal } = input;
+  // Made at the first batch: a preset model (and so its class count) is built from it.
+  let sums: Sums | null = null;
+  let samples = 0;
+  try {
+    for await (const batch of loader) {
+      signal?.throwIfAborted();
+      const { x, y } = prepare(batch);
+      const { model, classes, kind } = input;
+      const before: Sums = sums ?? { loss: tf.scalar(0), confusion: tf.zeros([classes, classes]) };
+      sums = tf.tidy(() => {
+        const output = model.apply(x, { training: false }) as tf.Tensor;
+        const predicted = tf.argMax(output, -1);
+        const counts = tf.matMul(tf.oneHot(y, classes).toFloat(), tf.oneHot(predicted, classes).toFloat(), true, false);
+        return { loss: before.loss.add(crossEntropyPerSample(output, y, classes, kind).sum()), confusion: before.confusion.add(counts) };
+      }) as Sums;
+      tf.dispose([x, y, before.loss, before.confusion]);
+      samples += batch.size;
+    }
+    signal?.throwIfAborted();
+    if (!sums) return { loss: NaN, accuracy: NaN, samples: 0, confusion: [] };
+    const classes = sums.confusion.shape[0];
+    const [loss, counts] = await Promise.all([sums.loss.data(), sums.confusion.data()]);
+    const matrix = Array.from({ length: classes }, (_, t) => Array.from(counts.subarray(t * classes, (t + 1) * classes), Math.round));
+    const correct = matrix.reduce((sum, row, t) => sum + row[t], 0);
+    return { loss: loss[0] / samples, accuracy: correct / samples, samples, confusion: matrix };
+  } finally {
+    if (sums) tf.dispose([sums.loss, sums.confusion]);
+  }
+}

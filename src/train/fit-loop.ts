@@ -1,0 +1,165 @@
+/// <reference types="@webgpu/types" />
+/**
+ * The training loop behind `Trainer.fit`.
+ *
+ * NOTE: a step
+ *
+ *   wait ──> next batch ──> prepare: tensors, slot released ──> step issued ──> [read loss]
+ *   waitMs                  uploadMs                            computeMs        syncMs
+ *
+ * - The loss is read back only every `lossEvery` steps and at an epoch's
+ *   last batch: a readback waits for the GPU queue to drain, so reading it
+ *   every step would serialize CPU and GPU. Between readbacks the GPU runs
+ *   behind the loop; its time shows up in the next readback's syncMs.
+ *
+ * NOTE: stopping
+ *
+ *   signal aborts ──> iterator.return(): the loader's epoch stops, a waiting
+ *                     next() wakes up done, the held batch is released
+ *   step throws  ──┐
+ *   device lost  ──┴> finally: the step's tensors are disposed, iterator.return()
+ *
+ * Every path disposes the step's tensors and ends the loader's epoch, so the
+ * loader can run another epoch and `tf.memory().numTensors` is where it was.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { OptionError, type Batch, type DataLoader } from '../loader/index.ts';
+import { DeviceLostError } from './errors.ts';
+import type { Evaluation } from './evaluate.ts';
+import type { EpochEvent, FitOptions, FitResult, StepTiming } from './fit-types.ts';
+import type { Uploaded } from './upload.ts';
+
+/** What the loop needs from its Trainer. */
+export interface FitContext {
+  lossEvery: number;
+  backend: string;
+  prepare(loader: DataLoader, batch: Batch): Uploaded;
+  step(input: Uploaded, readLoss: boolean): tf.Scalar | null;
+  /**
+   * `promise`, or a rejection as soon as the GPU device is lost: a readback
+   * on a lost device may never settle.
+   */
+  untilLost<T>(promise: Promise<T>): Promise<T>;
+  lost(): GPUDeviceLostInfo | null;
+  evaluate(loader: DataLoader, signal?: AbortSignal): Promise<Evaluation>;
+  /** Saves the epoch-end checkpoint if the trainer has one; its name. */
+  saveCheckpoint(): Promise<string | undefined>;
+  addHistory(epochs: number, steps: number): void;
+}
+
+interface EpochRun {
+  aborted: boolean;
+  steps: number;
+  losses: number[];
+  timing: StepTiming;
+}
+
+export const zeroTiming = (): StepTiming => ({ waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 });
+
+function addTiming(sum: StepTiming, t: StepTiming): void {
+  sum.waitMs += t.waitMs;
+  sum.uploadMs += t.uploadMs;
+  sum.computeMs += t.computeMs;
+  sum.syncMs += t.syncMs;
+}
+
+export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOptions): Promise<FitResult> {
+  const epochs = options.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new OptionError(`\`Trainer.fit\` option \`epochs\` must be an integer of at least 1; got ${options.epochs}.`);
+  }
+  const result: FitResult = { status: 'completed', epochs: 0, steps: 0, samples: 0, losses: [], epochLog: [], timing: zeroTiming() };
+  const { signal } = options;
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const run = await runEpoch(ctx, loader, epoch, options, result);
+      if (run.aborted) {
+        result.status = 'aborted';
+        break;
+      }
+      result.epochs++;
+      ctx.addHistory(1, 0);
+      const mean = run.losses.reduce((a, b) => a + b, 0) / run.losses.length;
+      const event: EpochEvent = { epoch, steps: run.steps, loss: mean, timing: run.timing };
+      if (options.validation) {
+        try {
+          event.validation = await ctx.untilLost(ctx.evaluate(options.validation, signal));
+        } catch (error) {
+          if (!signal?.aborted) throw error;
+          result.status = 'aborted';
+          break;
+        }
+      }
+      const checkpoint = await ctx.untilLost(ctx.saveCheckpoint());
+      if (checkpoint) event.checkpoint = checkpoint;
+      result.epochLog.push(event);
+      await options.onEpoch?.(event);
+    }
+  } catch (error) {
+    result.status = 'failed';
+    const lost = ctx.lost();
+    // After a device loss every GPU call fails somehow: report the cause.
+    if (lost && !(error instanceof DeviceLostError)) throw lostError(ctx, lost, result);
+    throw error;
+  }
+  return result;
+}
+
+async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, options: FitOptions, result: FitResult): Promise<EpochRun> {
+  const { signal, onStep } = options;
+  const run: EpochRun = { aborted: false, steps: 0, losses: [], timing: zeroTiming() };
+  if (signal?.aborted) return { ...run, aborted: true };
+  const iterator = loader[Symbol.asyncIterator]();
+  const stop = () => void iterator.return?.(); // wakes a waiting next() (see NOTE: stopping)
+  signal?.addEventListener('abort', stop);
+  try {
+    for (;;) {
+      const t0 = performance.now();
+      const next = await iterator.next();
+      const t1 = performance.now();
+      if (signal?.aborted) return { ...run, aborted: true };
+      if (next.done) return run;
+      const lost = ctx.lost();
+      if (lost) throw lostError(ctx, lost, result);
+      const batch = next.value;
+      const input = ctx.prepare(loader, batch);
+      const t2 = performance.now();
+      const step = result.steps + 1;
+      const read = step % ctx.lossEvery === 0 || batch.index === loader.length - 1;
+      let cost: tf.Scalar | null;
+      try {
+        cost = ctx.step(input, read);
+      } finally {
+        tf.dispose([input.x, input.y]);
+      }
+      const t3 = performance.now();
+      let loss: number | undefined;
+      if (cost) {
+        try {
+          loss = (await ctx.untilLost(cost.data()))[0];
+        } finally {
+          cost.dispose();
+        }
+      }
+      const timing = { waitMs: t1 - t0, uploadMs: t2 - t1, computeMs: t3 - t2, syncMs: performance.now() - t3 };
+      result.steps = step;
+      result.samples += batch.size;
+      ctx.addHistory(0, 1);
+      addTiming(run.timing, timing);
+      addTiming(result.timing, timing);
+      run.steps++;
+      if (loss !== undefined) {
+        run.losses.push(loss);
+        result.losses.push({ step, loss });
+      }
+      onStep?.({ step, epoch, batch: batch.index, size: batch.size, loss, timing });
+    }
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    await iterator.return?.();
+  }
+}
+
+function lostError(ctx: FitContext, lost: GPUDeviceLostInfo, result: FitResult): DeviceLostError {
+  return new DeviceLostError(ctx.backend, lost.reason, lost.message, { ...result, status: 'failed' });
+}

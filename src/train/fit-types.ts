@@ -1,0 +1,72 @@
+/**
+ * What `Trainer.fit` reports: per step, per epoch, and at the end.
+ *
+ * Timing is wall-clock on the main thread, honest about the GPU running
+ * behind it: `computeMs` is the time to issue the step (on WebGPU and WebGL
+ * the GPU works after that call returns), and the GPU time catches up in
+ * `syncMs` on the steps that read the loss back (every `lossEvery` steps).
+ * Sum over steps, not per step, to compare compute with data stalls.
+ */
+import type { DataLoader } from '../loader/index.ts';
+import type { Evaluation } from './evaluate.ts';
+
+export interface StepTiming {
+  /** Waiting for the loader's next batch: the data stall. */
+  waitMs: number;
+  /** From the batch to input tensors (its slot is released at the end of it). */
+  uploadMs: number;
+  /** Issuing forward, backward and the optimizer update. */
+  computeMs: number;
+  /** Waiting for the loss readback; 0 on steps that do not read it. */
+  syncMs: number;
+}
+
+export interface StepEvent {
+  /** Steps done in this fit call, counting this one (1-based). */
+  step: number;
+  /** 0-based epoch of this fit call. */
+  epoch: number;
+  /** Batch number in the epoch (the loader's order). */
+  batch: number;
+  /** Samples in the batch. */
+  size: number;
+  /** The mean loss of this batch, on the steps that read it back; else undefined. */
+  loss?: number;
+  timing: StepTiming;
+}
+
+export interface EpochEvent {
+  epoch: number;
+  steps: number;
+  /** Mean of the losses read back during the epoch. */
+  loss: number;
+  /** Summed timings of the epoch's steps. */
+  timing: StepTiming;
+  /** `validation` loader's result when given. */
+  validation?: Evaluation;
+  /** Name of the checkpoint saved at the end of this epoch, when `checkpoint` is set. */
+  checkpoint?: string;
+}
+
+export interface FitOptions {
+  epochs?: number;
+  /** Stops the run mid-epoch; fit then resolves with status 'aborted'. */
+  signal?: AbortSignal;
+  onStep?: (event: StepEvent) => void;
+  onEpoch?: (event: EpochEvent) => void | Promise<void>;
+  /** Evaluated after each epoch (e.g. the held-out split). */
+  validation?: DataLoader;
+}
+
+export interface FitResult {
+  /** 'failed': the run threw (the error carries this result, e.g. DeviceLostError). */
+  status: 'completed' | 'aborted' | 'failed';
+  /** Epochs run to the end. */
+  epochs: number;
+  steps: number;
+  samples: number;
+  /** The loss of every step that read it back, in order. */
+  losses: Array<{ step: number; loss: number }>;
+  epochLog: EpochEvent[];
+  timing: StepTiming;
+}

@@ -1,0 +1,323 @@
+/// <reference types="@webgpu/types" />
+/**
+ * Trainer: a tfjs model trained from a DataLoader on the best backend there is.
+ *
+ *   const trainer = new Trainer({ model: 'mlp', learningRate: 1e-3 });
+ *   const result = await trainer.fit(loader, { epochs: 3, signal, onStep, onEpoch });
+ *   const { accuracy, confusion } = await trainer.evaluate(testLoader);
+ *   await trainer.save('mnist-mlp');  ...  await Trainer.load('mnist-mlp', { backend: 'webgl' });
+ *
+ * The backend is chosen when the Trainer is created (`await trainer.ready`);
+ * a preset model is built from the first batch's shape and the dataset's
+ * classes. One fit or evaluate runs at a time.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { OptionError, type Batch, type DataLoader, type Normalize } from '../loader/index.ts';
+import { currentDevice, parsePreference, selectBackend, type BackendChoice, type BackendName, type BackendPreference } from './backend.ts';
+import { deleteCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointInfo } from './checkpoints.ts';
+import { BackendError, DeviceLostError } from './errors.ts';
+import { evaluateModel, type Evaluation } from './evaluate.ts';
+import { runFit, type FitContext } from './fit-loop.ts';
+import type { FitOptions, FitResult } from './fit-types.ts';
+import { meanLoss, outputKind, type OutputKind } from './loss.ts';
+import { preset, type InputShape } from './models.ts';
+import { resolveTrainerOptions, type OptimizerName, type TrainerOptions } from './trainer-options.ts';
+import { affineFor, createUploader, type Uploaded, type Uploader, type UploadPath } from './upload.ts';
+
+interface History {
+  epochs: number;
+  steps: number;
+}
+
+export class Trainer {
+  /** Resolves once the backend runs; rejects with a BackendError if none can. */
+  readonly ready: Promise<BackendChoice>;
+  readonly optimizerName: OptimizerName;
+  readonly learningRate: number;
+  readonly lossEvery: number;
+  readonly normalize: Normalize;
+  readonly checkpoint: string | null;
+  #choice: BackendChoice | null = null;
+  #model: tf.LayersModel | null;
+  #preset: string | null;
+  #ownsModel: boolean;
+  readonly #uploadPath: UploadPath | 'auto';
+  #optimizer: tf.Optimizer | null = null;
+  #uploader: Uploader | null = null;
+  #classes: string[] | null = null;
+  #kind: OutputKind = 'logits';
+  #history: History = { epochs: 0, steps: 0 };
+  #lost: GPUDeviceLostInfo | null = null;
+  /** Rejecters of the promises `#untilLost` is racing; all called when the device goes. */
+  readonly #lostWaiters = new Set<(error: Error) => void>();
+  #busy = false;
+
+  constructor(options: TrainerOptions) {
+    const resolved = resolveTrainerOptions(options);
+    this.#preset = resolved.preset;
+    this.#model = resolved.model;
+    this.#ownsModel = resolved.model === null; // a preset is built, and disposed, here
+    if (resolved.model) this.#kind = outputKind(resolved.model);
+    this.optimizerName = resolved.optimizer;
+    this.learningRate = resolved.learningRate;
+    this.lossEvery = resolved.lossEvery;
+    this.#uploadPath = resolved.upload;
+    this.normalize = resolved.normalize;
+    this.checkpoint = resolved.checkpoint;
+    this.ready = this.#start(options.backend ?? 'auto', options.backendSource ?? '`new Trainer({ backend })`');
+    this.ready.catch(() => {}); // reported through fit/evaluate; unobserved is not unhandled
+  }
+
+  async #start(backend: BackendPreference | BackendChoice, source: string): Promise<BackendChoice> {
+    const choice = typeof backend === 'object' ? backend : await selectBackend(parsePreference(backend), source);
+    if (tf.getBackend() !== choice.name) await selectBackend(choice.name, source);
+    this.#choice = choice;
+    const device = currentDevice();
+    if (device) {
+      void device.lost.then((info) => {
+        this.#lost = info;
+        for (const reject of this.#lostWaiters) reject(new Error(`device lost: ${info.reason}`)); // runFit reports a DeviceLostError
+        this.#lostWaiters.clear();
+      });
+    }
+    return choice;
+  }
+
+  /** The backend that runs ('webgpu', 'webgl', 'cpu'); null until `ready`. */
+  get backend(): BackendName | null {
+    return this.#choice?.name ?? null;
+  }
+
+  /** The backend with why it runs and what was passed over; null until `ready`. */
+  get backendChoice(): BackendChoice | null {
+    return this.#choice;
+  }
+
+  /** The model; for a preset, null until the first batch arrives. */
+  get model(): tf.LayersModel | null {
+    return this.#model;
+  }
+
+  get preset(): string | null {
+    return this.#preset;
+  }
+
+  /** The upload path in use; null until the first batch. */
+  get uploadPath(): UploadPath | null {
+    return this.#uploader?.path ?? null;
+  }
+
+  /** Epochs and steps over this model's whole history (a loaded checkpoint's included). */
+  get history(): Readonly<History> {
+    return { ...this.#history };
+  }
+
+  /** The device-lost report, once the WebGPU device is gone. */
+  get deviceLost(): { reason: string; message: string } | null {
+    return this.#lost ? { reason: this.#lost.reason, message: this.#lost.message } : null;
+  }
+
+  /**
+   * Trains for `epochs` epochs (default 1). Resolves with status 'aborted' when
+   * `signal` aborts (the held batch is released and the loader stays usable);
+   * rejects with DeviceLostError, carrying the metrics so far, if the GPU goes.
+   */
+  async fit(loader: DataLoader, options: FitOptions = {}): Promise<FitResult> {
+    return this.#exclusive('fit', async () => {
+      await this.#ensureRunnable();
+      const result = await runFit(this.#fitContext(), loader, options);
+      return result;
+    });
+  }
+
+  /** Loss, accuracy and confusion matrix over one epoch of `loader`. */
+  async evaluate(loader: DataLoader, options: { signal?: AbortSignal } = {}): Promise<Evaluation> {
+    return this.#exclusive('evaluate', async () => {
+      await this.#ensureRunnable();
+      return this.#evaluate(loader, options.signal);
+    });
+  }
+
+  #evaluate(loader: DataLoader, signal?: AbortSignal): Promise<Evaluation> {
+    // The first batch may build the model: read classes and kind through getters.
+    const trainer = this;
+    return evaluateModel(loader, {
+      get model() {
+        return trainer.#model!;
+      },
+      get classes() {
+        return trainer.#classes!.length;
+      },
+      get kind() {
+        return trainer.#kind;
+      },
+      prepare: (batch) => this.#prepare(loader, batch),
+      signal,
+    });
+  }
+
+  #fitContext(): FitContext {
+    return {
+      lossEvery: this.lossEvery,
+      backend: this.#choice!.name,
+      prepare: (loader, batch) => this.#prepare(loader, batch),
+      step: (input, readLoss) => this.#step(input, readLoss),
+      untilLost: (promise) => this.#untilLost(promise),
+      lost: () => this.#lost,
+      evaluate: (loader, signal) => this.#evaluate(loader, signal),
+      saveCheckpoint: async () => (this.checkpoint ? (await this.#save(this.checkpoint)).name : undefined),
+      addHistory: (epochs, steps) => {
+        this.#history.epochs += epochs;
+        this.#history.steps += steps;
+      },
+    };
+  }
+
+  /**
+   * `promise`, or a rejection once the device is lost. Waiters register in a
+   * set and leave it when they settle, so a device that never goes away
+   * collects no reactions, however many steps run.
+   */
+  #untilLost<T>(promise: Promise<T>): Promise<T> {
+    if (this.#lost) return Promise.reject(new Error(`device lost: ${this.#lost.reason}`));
+    return new Promise<T>((resolve, reject) => {
+      this.#lostWaiters.add(reject);
+      promise.then(resolve, reject).finally(() => this.#lostWaiters.delete(reject));
+    });
+  }
+
+  /** One optimizer step; returns the loss tensor when asked to read it. */
+  #step({ x, y }: Uploaded, readLoss: boolean): tf.Scalar | null {
+    const model = this.#model!;
+    const classes = this.#classes!.length;
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const loss = () => meanLoss(model.apply(x, { training: true }) as tf.Tensor, y, classes, this.#kind);
+    return tf.tidy(() => this.#optimizer!.minimize(loss, readLoss, vars) ?? undefined) ?? null;
+  }
+
+  /** The batch's input tensors, building the model and the uploader on the first one. */
+  #prepare(loader: DataLoader, batch: Batch): Uploaded {
+    try {
+      this.#ensureModel(loader, batch);
+      this.#uploader ??= createUploader(this.#uploadPath, affineFor(this.normalize, batch.shape[3]), batch);
+      return this.#uploader.upload(batch);
+    } finally {
+      batch.release(); // idempotent: upload() released it as soon as the bytes were safe
+    }
+  }
+
+  #ensureModel(loader: DataLoader, batch: Batch): void {
+    const classes = [...loader.dataset.classes];
+    const inputShape = batch.shape.slice(1) as InputShape;
+    if (this.#classes && this.#classes.length !== classes.length) {
+      throw new OptionError(`\`Trainer\`: this loader's dataset has ${classes.length} classes; the model was built for ${this.#classes.length}.`);
+    }
+    this.#classes ??= classes;
+    if (!this.#model) {
+      this.#model = preset(this.#preset!).build(inputShape, classes.length);
+      this.#kind = outputKind(this.#model);
+    }
+    const expected = this.#model.inputs[0].shape.slice(1);
+    if (expected.some((d, i) => d !== null && d !== inputShape[i])) {
+      throw new OptionError(
+        `\`Trainer\`: batches of shape [${inputShape}] do not fit the model's input [${expected}]; set the loader's \`image\` option to match.`,
+      );
+    }
+    this.#optimizer ??= this.optimizerName === 'adam' ? tf.train.adam(this.learningRate) : tf.train.sgd(this.learningRate);
+  }
+
+  async #ensureRunnable(): Promise<void> {
+    const choice = await this.ready;
+    if (this.#lost) throw new DeviceLostError(choice.name, this.#lost.reason, this.#lost.message, emptyResult());
+    if (tf.getBackend() !== choice.name) {
+      throw new BackendError(
+        choice.name,
+        `\`Trainer\`: this trainer runs on ${choice.name} but the active tfjs backend is now ${tf.getBackend()} (another Trainer or selectBackend() switched it); create a new Trainer or load a checkpoint.`,
+      );
+    }
+  }
+
+  async #exclusive<T>(what: string, run: () => Promise<T>): Promise<T> {
+    if (this.#busy) throw new OptionError(`\`Trainer.${what}\`: the trainer is busy with another fit or evaluate; await it first.`);
+    this.#busy = true;
+    try {
+      return await run();
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Saves the model and its record under `name` (see checkpoints.ts); a fit saves at epoch ends with `checkpoint`. */
+  async save(name: string): Promise<CheckpointInfo> {
+    if (this.#busy) throw new OptionError('`Trainer.save`: the trainer is busy with a fit or evaluate; await it first.');
+    return this.#save(name);
+  }
+
+  async #save(name: string): Promise<CheckpointInfo> {
+    if (!this.#model || !this.#classes) {
+      throw new OptionError('`Trainer.save`: there is no model yet: fit or evaluate once so the preset is built from a batch.');
+    }
+    const shape = this.#model.inputs[0].shape.slice(1) as InputShape;
+    return saveCheckpoint(this.#model, {
+      name,
+      preset: this.#preset,
+      inputShape: shape,
+      classes: this.#classes,
+      normalize: this.normalize,
+      optimizer: this.optimizerName,
+      learningRate: this.learningRate,
+      backend: this.#choice?.name ?? tf.getBackend(),
+      epochs: this.#history.epochs,
+      steps: this.#history.steps,
+      savedAt: Date.now(),
+    });
+  }
+
+  /**
+   * A Trainer over a saved checkpoint: the backend is chosen first (so the
+   * weights load onto it), then the weights and the record are read.
+   * `overrides` may change the backend, learning rate, optimizer, checkpoint.
+   */
+  static async load(name: string, overrides: Partial<Omit<TrainerOptions, 'model'>> = {}): Promise<Trainer> {
+    const source = overrides.backendSource ?? '`Trainer.load(name, { backend })`';
+    const backend = overrides.backend ?? 'auto';
+    const choice = typeof backend === 'object' ? backend : await selectBackend(parsePreference(backend), source);
+    const { model, record } = await loadCheckpoint(name);
+    const trainer = new Trainer({
+      optimizer: record.optimizer as OptimizerName,
+      learningRate: record.learningRate,
+      normalize: record.normalize,
+      ...overrides,
+      model,
+      backend: choice,
+    });
+    trainer.#ownsModel = true;
+    trainer.#preset = record.preset;
+    trainer.#classes = record.classes;
+    trainer.#history = { epochs: record.epochs, steps: record.steps };
+    await trainer.ready;
+    return trainer;
+  }
+
+  static list(): Promise<CheckpointInfo[]> {
+    return listCheckpoints();
+  }
+
+  static delete(name: string): Promise<void> {
+    return deleteCheckpoint(name);
+  }
+
+  /** Frees the uploader, the optimizer and (unless the caller supplied it) the model. */
+  dispose(): void {
+    this.#uploader?.dispose();
+    this.#uploader = null;
+    this.#optimizer?.dispose();
+    this.#optimizer = null;
+    if (this.#ownsModel) this.#model?.dispose();
+    this.#model = null;
+  }
+}
+
+function emptyResult(): FitResult {
+  return { status: 'failed', epochs: 0, steps: 0, samples: 0, losses: [], epochLog: [], timing: { waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 } };
+}

@@ -1,0 +1,62 @@
+/**
+ * Runs in the page for tests/browser/train.spec.ts: exposes tfjs, the loader
+ * and src/train, plus helpers that return plain numbers Playwright can
+ * assert on. Loaded by train-harness.html.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as loader from '../../src/loader/index.ts';
+import * as train from '../../src/train/index.ts';
+import type { DataLoaderOptions } from '../../src/loader/index.ts';
+
+const MNIST = '/datasets/mnist/manifest.json';
+/** MNIST's usual per-channel statistics on the 0..1 scale. */
+const MNIST_NORMALIZE = { mean: 0.1307, std: 0.3081 };
+
+/** A loader over a split of the bundled MNIST. */
+async function mnist(split: 'train' | 'test', options: DataLoaderOptions = {}): Promise<loader.DataLoader> {
+  const dataset = await loader.ImageDataset.fromManifest(MNIST, split);
+  return new loader.DataLoader(dataset, { batchSize: 64, numWorkers: 2, ...options });
+}
+
+/** The first `limit` samples of a split, as a smaller dataset. */
+async function mnistSubset(split: 'train' | 'test', limit: number): Promise<loader.ImageDataset> {
+  const full = await loader.ImageDataset.fromManifest(MNIST, split);
+  const items = Array.from({ length: Math.min(limit, full.length) }, (_, i) => ({ src: full.source(i), label: full.label(i) }));
+  return loader.ImageDataset.fromItems(items, full.classes, full.shape, `mnist/${split}[:${limit}]`);
+}
+
+/**
+ * The first `limit` samples of a split (all by default) as in-memory Blobs, fetched 16 at a time: the Vite dev
+ * server serves about 300 files/s on two cores, so epochs over HTTP would
+ * measure it rather than the loader and the trainer.
+ */
+async function mnistInMemory(split: 'train' | 'test', limit = Infinity): Promise<loader.ImageDataset> {
+  const full = await loader.ImageDataset.fromManifest(MNIST, split);
+  const count = Math.min(limit, full.length);
+  const items = new Array<{ src: Blob; label: number }>(count);
+  let next = 0;
+  const fetchOne = async (): Promise<void> => {
+    for (let i = next++; i < count; i = next++) {
+      items[i] = { src: await (await fetch(full.source(i) as string)).blob(), label: full.label(i) };
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, fetchOne));
+  return loader.ImageDataset.fromItems(items, full.classes, full.shape, `${full.name}[:${count}]`);
+}
+
+/** Objects a test keeps in the page between page.evaluate calls (loaders, trainers). */
+const kept: Record<string, unknown> = {};
+
+/** Every unhandled rejection and error in the page; tests assert it stays empty. */
+const problems: string[] = [];
+window.addEventListener('unhandledrejection', (e) => problems.push(`unhandledrejection: ${String(e.reason)}`));
+window.addEventListener('error', (e) => problems.push(`error: ${e.message}`));
+
+const api = { tf, loader, train, mnist, mnistSubset, mnistInMemory, MNIST_NORMALIZE, kept, problems };
+declare global {
+  interface Window {
+    train: typeof api;
+  }
+}
+window.train = api;
+document.title = 'Feedline training harness (ready)';

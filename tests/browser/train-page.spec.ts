@@ -1,0 +1,102 @@
+/**
+ * The dev page's training panel: which backend runs and why, a few steps on
+ * MNIST with the loss read back, and a checkpoint resumed on another backend.
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+/** Fails the test on any uncaught page error or console error. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  return errors;
+}
+
+test('shows the auto backend and why before any run (WebGPU on SwiftShader in CI)', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  await expect(page.getByTestId('backend')).toHaveText('webgpu');
+  await expect(page.getByTestId('backend-reason')).toHaveText('webgpu is the fastest backend available');
+  await expect(page.getByTestId('backend-adapter')).not.toBeEmpty();
+  expect(errors).toEqual([]);
+});
+
+test('trains an MLP on MNIST for a few steps on the backend forced by ?backend=webgl and shows the loss and timing', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = watchErrors(page);
+  await page.goto('/?backend=webgl');
+  await expect(page.getByTestId('backend')).toHaveText('webgl');
+  await expect(page.getByTestId('backend-reason')).toHaveText('forced by ?backend=webgl');
+  await page.getByTestId('train-dataset').selectOption('mnist');
+  await page.getByTestId('train-preset').selectOption('mlp');
+  await page.getByTestId('train-batch').fill('32');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('train-status')).toHaveText('training');
+  // The loss is read back every 10 steps: the first value shows at step 10.
+  await expect(page.getByTestId('train-loss')).toHaveText(/^\d+\.\d{4}$/, { timeout: 60_000 });
+  const loss = Number(await page.getByTestId('train-loss').textContent());
+  expect(loss).toBeGreaterThan(0);
+  expect(loss).toBeLessThan(5);
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('train-status')).toHaveText('stopped');
+  expect(Number(await page.getByTestId('train-step').textContent())).toBeGreaterThanOrEqual(10);
+  await expect(page.getByTestId('train-epoch')).toHaveText('(250 an epoch; epoch 1 of 2)'); // 8000 / 32
+  await expect(page.getByTestId('train-upload')).toHaveText('default');
+  await expect(page.getByTestId('train-timing')).toContainText(/data stall [\d.]+ ms.*upload [\d.]+ ms.*compute [\d.]+ ms/);
+  expect(errors).toEqual([]);
+});
+
+test('saves a checkpoint at the end of an epoch and resumes it on the CPU backend', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = watchErrors(page);
+  await page.goto('/?backend=webgl');
+  await expect(page.getByTestId('backend')).toHaveText('webgl');
+  await page.getByTestId('train-dataset').selectOption('fixtures');
+  await page.getByTestId('train-preset').selectOption('linear');
+  await page.getByTestId('train-batch').fill('10');
+  await page.getByTestId('train-epochs').fill('1');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('train-status')).toHaveText('done');
+  await expect(page.getByTestId('train-step')).toHaveText('5'); // 50 images
+  await expect(page.getByTestId('train-epoch')).toHaveText('(5 an epoch; epoch 1 of 1)');
+  await expect(page.getByTestId('train-accuracy')).toHaveText(/^\d+\.\d%$/);
+  const checkpoint = page.getByTestId('checkpoint');
+  await expect(checkpoint).toHaveCount(1);
+  await expect(checkpoint).toContainText('fixtures-linear');
+  await expect(checkpoint).toContainText('1 ep · webgl');
+
+  await page.getByTestId('train-backend').selectOption('cpu');
+  await expect(page.getByTestId('backend')).toHaveText('cpu');
+  await expect(page.getByTestId('backend-reason')).toHaveText('forced by the backend control');
+  await page.getByTestId('checkpoint-resume').click();
+  await expect(page.getByTestId('train-status')).toHaveText('done');
+  await expect(checkpoint).toContainText('2 ep · cpu');
+  await page.getByTestId('checkpoint-delete').click();
+  await expect(checkpoint).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('stops a run when the page is hidden, and says so', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = watchErrors(page);
+  await page.goto('/?backend=cpu');
+  await expect(page.getByTestId('backend')).toHaveText('cpu');
+  await page.getByTestId('train-dataset').selectOption('fixtures');
+  await page.getByTestId('train-preset').selectOption('linear');
+  await page.getByTestId('train-batch').fill('5');
+  await page.getByTestId('train-epochs').fill('100');
+  await page.getByTestId('train-button').click();
+  await expect.poll(async () => Number(await page.getByTestId('train-step').textContent())).toBeGreaterThan(2);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await expect(page.getByTestId('train-status')).toHaveText('stopped');
+  await expect(page.getByTestId('train-error')).toHaveText('stopped: the page was hidden');
+  const step = await page.getByTestId('train-step').textContent();
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('train-step')).toHaveText(step!); // nothing runs on
+  expect(errors).toEqual([]);
+});
