@@ -7,8 +7,14 @@ import { DATASETS } from './datasets.ts';
 
 export const MAX_WORKERS = 4;
 
+/** `?dataset=<id>` picks the dataset the page opens on; else real MNIST digits. */
+function initialDataset(): string {
+  const wanted = new URLSearchParams(globalThis.location?.search ?? '').get('dataset');
+  return DATASETS.some((d) => d.id === wanted) ? wanted! : 'mnist';
+}
+
 export class LoaderSettings {
-  dataset = $state(DATASETS[0].id);
+  dataset = $state(initialDataset());
   numWorkers = $state(2);
   batchSize = $state(8);
   prefetchFactor = $state(2);

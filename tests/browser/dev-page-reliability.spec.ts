@@ -17,7 +17,7 @@ function watchErrors(page: Page): string[] {
 
 test("lists every bad sample of the broken corpus with its reason under 'skip', and finishes the epoch", async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto('/');
+  await page.goto('/?dataset=fixtures');
   await page.getByTestId('dataset').selectOption('broken');
   await page.getByTestId('on-error').selectOption('skip');
   await page.getByTestId('timeout').fill('800');
@@ -41,12 +41,15 @@ test("lists every bad sample of the broken corpus with its reason under 'skip', 
 
 test('offers to resume a run after the tab was closed, and continues at the batch it stopped', async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto('/');
+  await page.goto('/?dataset=fixtures');
   await page.getByTestId('epochs').fill('2');
-  await page.getByTestId('delay').fill('150');
+  // 400 ms a batch and a 50 ms poll: the reload lands in the first epoch's 7 batches even on a busy machine.
+  await page.getByTestId('delay').fill('400');
   await expect(page.getByTestId('resume-offer')).toHaveCount(0);
   await page.getByTestId('start-button').click();
-  await expect.poll(async () => Number(await page.getByTestId('batches-delivered').textContent())).toBeGreaterThanOrEqual(3);
+  await expect
+    .poll(async () => Number(await page.getByTestId('batches-delivered').textContent()), { intervals: [50] })
+    .toBeGreaterThanOrEqual(4); // batch 3 arrived: batches 0-2 are done, and their state saved
   // The tab goes away mid-epoch; its settings live in the page, so set them again after the reload.
   await page.reload();
   await page.getByTestId('epochs').fill('2');

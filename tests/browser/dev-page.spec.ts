@@ -40,7 +40,7 @@ function canvasInk(page: Page): Promise<{ width: number; height: number; lit: nu
 
 test('shows an epoch of fixture batches loaded by workers through the shared ring', async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto('/');
+  await page.goto('/?dataset=fixtures');
   await expect(page.getByTestId('mode-badge')).toContainText('shared');
   await expect(page.getByTestId('coi-state')).toContainText('true');
 
@@ -68,7 +68,7 @@ test('shows an epoch of fixture batches loaded by workers through the shared rin
 
 test('falls back to transfer mode without cross-origin isolation, and batches still arrive', async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto('/?coi=0');
+  await page.goto('/?coi=0&dataset=fixtures');
   await expect(page.getByTestId('mode-badge')).toContainText('transfer');
   await expect(page.getByTestId('coi-state')).toContainText('false');
 
@@ -84,7 +84,7 @@ test('falls back to transfer mode without cross-origin isolation, and batches st
 
 test('loads on the main thread with numWorkers 0', async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto('/');
+  await page.goto('/?dataset=fixtures');
   await page.getByTestId('workers-0').check({ force: true });
   await runOneEpoch(page);
   await expect(page.getByTestId('batch-card').first()).toContainText('main thread');
@@ -94,7 +94,7 @@ test('loads on the main thread with numWorkers 0', async ({ page }) => {
 
 test('restarts a running loader when a control changes', async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto('/');
+  await page.goto('/?dataset=fixtures');
   await page.getByTestId('delay').fill('200');
   await page.getByTestId('start-button').click();
   await expect(page.getByTestId('batch-card').first()).toContainText('8 img');
@@ -110,7 +110,7 @@ test('restarts a running loader when a control changes', async ({ page }) => {
 });
 
 test("shows the loader's option error, and runs again once the option is fixed", async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?dataset=fixtures');
   await page.getByTestId('delay').fill('200');
   await page.getByTestId('start-button').click();
   await expect(page.getByTestId('status')).toHaveText('running');
@@ -126,10 +126,10 @@ test("shows the loader's option error, and runs again once the option is fixed",
   await page.getByTestId('start-button').click();
 });
 
-test('shows real MNIST digits and decode-heavy shapes when those datasets are picked', async ({ page }) => {
+test('opens on real MNIST digits, and shows decode-heavy shapes when that dataset is picked', async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto('/');
-  await page.getByTestId('dataset').selectOption('mnist');
+  await expect(page.getByTestId('dataset')).toHaveValue('mnist');
   await page.getByTestId('epochs').fill('1');
   await page.getByTestId('delay').fill('0');
   await page.getByTestId('start-button').click();
@@ -157,7 +157,7 @@ test('shows real MNIST digits and decode-heavy shapes when those datasets are pi
 
 test('caches decoded samples when asked: the next run hits every sample, and Clear cache empties the cache', async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto('/');
+  await page.goto('/?dataset=fixtures');
   await expect(page.getByTestId('cache-size')).toHaveText('0 samples, 0 MB');
   await page.getByTestId('cache-toggle').check();
   await runOneEpoch(page); // a fresh loader: every sample misses, and is stored
@@ -182,7 +182,7 @@ test('caches decoded samples when asked: the next run hits every sample, and Cle
 
 test("shows the cache's notice when the storage quota is full, and the run still completes", async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto('/');
+  await page.goto('/?dataset=fixtures');
   await expect(page.getByTestId('cache-size')).toHaveText('0 samples, 0 MB'); // the database exists now
   const { usage } = await page.evaluate(() => navigator.storage.estimate());
   const cdp = await page.context().newCDPSession(page);

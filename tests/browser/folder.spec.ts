@@ -143,7 +143,7 @@ async function expectFolderEpoch(page: Page): Promise<void> {
 test.describe('the dev page with your own folder', () => {
   test('picking a folder shows its classes, counts and skipped files, and loads it', async ({ page }) => {
     const errors = watchErrors(page);
-    await page.goto('/');
+    await page.goto('/?dataset=fixtures');
     await oneEpochRuns(page);
     // Started before any folder is picked: an error that says what to do...
     await page.getByTestId('dataset').selectOption('folder');
@@ -174,7 +174,7 @@ test.describe('the dev page with your own folder', () => {
 
   test('dropping a folder walks it, shows its empty folders as empty classes, and loads it', async ({ page }) => {
     const errors = watchErrors(page);
-    await page.goto('/');
+    await page.goto('/?dataset=fixtures');
     await dropFolder(page, 'folder-drop', picked.dir);
     await expect(page.getByTestId('folder-status')).toHaveText('pets: 6 images in 2 classes');
     await expect(page.getByTestId('folder-class')).toHaveText(['cat 3', 'dog 3']);
