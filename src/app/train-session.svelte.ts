@@ -10,7 +10,12 @@
  * NOTE: run lifecycle
  *
  *   start() / resume(name, backend) ──> Trainer (new or loaded) ──> fit(epochs,
- *      validation: test split, checkpoint at each epoch end)
+ *      validation: test split, checkpoint at each epoch end and every
+ *      SAVE_EVERY steps, with the train loader's state)
+ *   resume: the train loader continues from the checkpoint's loader state
+ *      (the batch after the last one trained) for the epochs left of
+ *      `epochs`; if its settings changed (batch size) the loader refuses the
+ *      state, the page says why and the run starts the data over.
  *        │ stop() / page hidden: abort ──> fit resolves 'aborted' ──> 'stopped'
  *        │ device lost ──> DeviceLostError ──> 'device-lost': metrics kept,
  *        │                                     resume from a checkpoint elsewhere
@@ -18,7 +23,7 @@
  *   Each run owns its loaders and trainer and disposes them in its finally;
  *   a run whose AbortController is no longer current writes nothing.
  */
-import { DataLoader, ImageDataset, type Normalize } from '../loader/index.ts';
+import { DataLoader, ImageDataset, OptionError, type Normalize } from '../loader/index.ts';
 import type { BackendChoice, BackendPreference, CheckpointInfo, StepTiming, Trainer } from '../train/index.ts';
 import { datasetEntry } from './datasets.ts';
 
@@ -43,6 +48,9 @@ export const TRAIN_DATASETS: readonly TrainData[] = [
   { id: 'fixtures', label: 'fixtures', normalize: { mean: 0.5, std: 0.25 } },
 ];
 
+/** Steps between mid-epoch checkpoints: closing the tab loses at most this many. */
+export const SAVE_EVERY = 20;
+
 const ZERO: StepTiming = { waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 };
 let loading: Promise<TrainModule> | null = null;
 const loadTrain = () => (loading ??= import('../train/index.ts'));
@@ -58,11 +66,17 @@ export class TrainSession {
 
   status = $state<TrainStatus>('idle');
   error = $state<string | null>(null);
+  /** Where a resumed run continued, or why it could not continue the data where it stopped. */
+  resumeNote = $state<string | null>(null);
   choice = $state.raw<BackendChoice | null>(null);
   uploadPath = $state<string | null>(null);
   step = $state(0);
   epoch = $state(0);
   stepsPerEpoch = $state(0);
+  /** The loader epoch the run's first epoch is (a resumed run continues its checkpoint's). */
+  epochOffset = $state(0);
+  /** Epochs this run's fit trains. */
+  fitEpochs = $state(0);
   loss = $state<number | null>(null);
   accuracy = $state<number | null>(null);
   /** Summed step timings of the run. */
@@ -71,6 +85,8 @@ export class TrainSession {
   /** Model presets, from src/train once it has loaded. */
   presets = $state.raw<Array<{ name: string; description: string }>>([{ name: 'mlp', description: '' }]);
 
+  /** The run's last epoch, 1-based over the checkpoint's whole data history. */
+  readonly lastEpoch = $derived(this.epochOffset + (this.fitEpochs || this.epochs));
   readonly running = $derived(this.status === 'starting' || this.status === 'training');
   #abort: AbortController | null = null;
   /** Who forces the backend: the URL parameter until the control changes it. */
@@ -145,13 +161,11 @@ export class TrainSession {
       const train = await loadTrain();
       // Checkpoints are named <dataset>-<preset>: a resumed one trains on its own dataset.
       const entry = TRAIN_DATASETS.find((d) => (resumeFrom ?? `${this.dataset}-`).startsWith(`${d.id}-`)) ?? TRAIN_DATASETS[0];
-      const options = { batchSize: this.batchSize, numWorkers: 2, image: entry.image };
       const source = datasetEntry(entry.id);
       if (source.kind !== 'manifest') throw new Error(`"${entry.id}" has no manifest with a test split to train on`);
       const manifest = source.manifest;
       const [trainSet, testSet] = await Promise.all([ImageDataset.fromManifest(manifest, 'train'), ImageDataset.fromManifest(manifest, 'test')]);
       if (abort.signal.aborted) return;
-      loaders.push(new DataLoader(trainSet, { ...options, shuffle: true, seed: 1 }), new DataLoader(testSet, options));
       const backend = train.parsePreference(this.backend, this.#source);
       const checkpoint = resumeFrom ?? `${entry.id}-${this.preset}`;
       trainer = resumeFrom
@@ -167,18 +181,42 @@ export class TrainSession {
           });
       this.choice = await trainer.ready;
       if (abort.signal.aborted) return;
+      const state = resumeFrom ? trainer.loaderState : null;
+      // A reloaded page has lost the batch size control's value: the state knows the run's.
+      if (state) this.batchSize = state.basis.batchSize;
+      const options = { batchSize: this.batchSize, numWorkers: 2, image: entry.image };
+      const trainOptions = { ...options, shuffle: true, seed: 1 };
+      let trainLoader: DataLoader;
+      let epochs = this.epochs;
+      try {
+        trainLoader = new DataLoader(trainSet, state ? { ...trainOptions, resumeFrom: state } : trainOptions);
+        if (state) {
+          // The epochs left of the run; a finished run trains `epochs` more from where its data stands.
+          epochs = this.epochs - state.epoch >= 1 ? this.epochs - state.epoch : this.epochs;
+          this.epochOffset = state.epoch;
+          this.resumeNote = `continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}`;
+        }
+      } catch (error) {
+        if (!(error instanceof OptionError)) throw error;
+        this.resumeNote = `the data starts over: ${error.message}`;
+        trainLoader = new DataLoader(trainSet, trainOptions);
+      }
+      loaders.push(trainLoader, new DataLoader(testSet, options));
+      this.fitEpochs = epochs;
       this.status = 'training';
       this.stepsPerEpoch = loaders[0].length;
       const result = await trainer.fit(loaders[0], {
-        epochs: this.epochs,
+        epochs,
+        checkpointEvery: SAVE_EVERY,
         signal: abort.signal,
         validation: loaders[1],
         onStep: (e) => {
           if (this.#abort !== abort) return;
           this.step = e.step;
-          this.epoch = e.epoch;
+          this.epoch = e.epoch + this.epochOffset;
           this.uploadPath = trainer!.uploadPath;
           if (e.loss !== undefined) this.loss = e.loss;
+          if (e.checkpoint) void train.Trainer.list().then((list) => this.#abort === abort && (this.checkpoints = list));
           this.timing = add(this.timing, e.timing);
         },
         onEpoch: async (e) => {
@@ -209,6 +247,9 @@ export class TrainSession {
 
   #reset(): void {
     this.error = null;
+    this.resumeNote = null;
+    this.epochOffset = 0;
+    this.fitEpochs = this.epochs;
     this.step = 0;
     this.epoch = 0;
     this.loss = null;

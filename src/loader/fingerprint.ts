@@ -4,8 +4,8 @@
  *
  * - the pixel fingerprint: everything besides the source that decides the
  *   bytes a loader delivers (size, fit, channels, dtype, normalization, the
- *   decoder and the stored format), so a changed option never meets pixels
- *   made under another;
+ *   decoder, the stored format, and `maxPixels`, which decides which images
+ *   decode at all), so a changed option never meets pixels made under another;
  * - the source key: which image, without reading it where that is cheap
  *   (a URL, a File's name, size and date), by a hash of its bytes where not.
  *
@@ -20,20 +20,21 @@ export const CACHE_FORMAT = 1;
 /** URLs longer than this (data: URLs) are keyed by their SHA-256 instead. */
 export const MAX_URL_KEY = 2048;
 
-export type PixelOptions = Pick<ResolvedOptions, 'image' | 'dtype' | 'mean' | 'std'>;
+export type PixelOptions = Pick<ResolvedOptions, 'image' | 'dtype' | 'mean' | 'std' | 'maxPixels'>;
 
 /**
  * The options that change a sample's pixels, as one canonical string. The
  * stored bytes depend on size, fit, channels and decoder; dtype and
  * normalization are in the key too, though applied after the cache: the
  * contract is that any change to what a batch holds is a different key,
- * whatever the cache stores.
+ * whatever the cache stores. `maxPixels` is in it because a lowered limit
+ * must refuse an image it had decoded before, not serve it from the cache.
  * `readerTag` names the decoder (PixelReader.cacheTag).
  */
 export function pixelFingerprint(options: PixelOptions, readerTag: string): string {
   const { width, height, channels, fit } = options.image;
   // JSON: unambiguous, readable in devtools, and numbers print exactly (0.1 stays "0.1").
-  return JSON.stringify([`px/${CACHE_FORMAT}`, readerTag, width, height, fit, channels, options.dtype, options.mean, options.std]);
+  return JSON.stringify([`px/${CACHE_FORMAT}`, readerTag, width, height, fit, channels, options.dtype, options.mean, options.std, options.maxPixels]);
 }
 
 interface FileLike extends Blob {

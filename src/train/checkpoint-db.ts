@@ -7,7 +7,7 @@
  * inside a transaction.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Normalize } from '../loader/index.ts';
+import type { LoaderState, Normalize } from '../loader/index.ts';
 
 export interface CheckpointRecord {
   name: string;
@@ -27,6 +27,13 @@ export interface CheckpointRecord {
   steps: number;
   /** Date.now() at save. */
   savedAt: number;
+  /**
+   * Where the training loader was when these weights were saved
+   * (`loader.state()` after the step on its last batch): pass it as
+   * `resumeFrom` to continue the run. Absent in records saved without one
+   * (older records, or `trainer.save(name)` without a state).
+   */
+  loaderState?: LoaderState;
 }
 
 interface CheckpointSchema extends DBSchema {

@@ -23,10 +23,10 @@
  * loader can run another epoch and `tf.memory().numTensors` is where it was.
  */
 import * as tf from '@tensorflow/tfjs';
-import { OptionError, type Batch, type DataLoader } from '../loader/index.ts';
+import { OptionError, type Batch, type DataLoader, type LoaderState } from '../loader/index.ts';
 import { DeviceLostError } from './errors.ts';
 import type { Evaluation } from './evaluate.ts';
-import type { EpochEvent, FitOptions, FitResult, StepTiming } from './fit-types.ts';
+import type { EpochEvent, FitOptions, FitResult, StepEvent, StepTiming } from './fit-types.ts';
 import type { Uploaded } from './upload.ts';
 
 /** What the loop needs from its Trainer. */
@@ -42,8 +42,10 @@ export interface FitContext {
   untilLost<T>(promise: Promise<T>): Promise<T>;
   lost(): GPUDeviceLostInfo | null;
   evaluate(loader: DataLoader, signal?: AbortSignal): Promise<Evaluation>;
-  /** Saves the epoch-end checkpoint if the trainer has one; its name. */
-  saveCheckpoint(): Promise<string | undefined>;
+  /** The trainer's checkpoint name, or null when it saves none. */
+  checkpoint: string | null;
+  /** Saves the checkpoint, with the loader's state, if the trainer has one; its name. */
+  saveCheckpoint(loaderState: LoaderState): Promise<string | undefined>;
   addHistory(epochs: number, steps: number): void;
 }
 
@@ -68,6 +70,15 @@ export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOp
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new OptionError(`\`Trainer.fit\` option \`epochs\` must be an integer of at least 1; got ${options.epochs}.`);
   }
+  const every = options.checkpointEvery;
+  if (every !== undefined && (!Number.isInteger(every) || every < 1)) {
+    throw new OptionError(`\`Trainer.fit\` option \`checkpointEvery\` must be an integer of at least 1 (steps); got ${every}.`);
+  }
+  if (every !== undefined && !ctx.checkpoint) {
+    throw new OptionError(
+      '`Trainer.fit` option `checkpointEvery` needs a checkpoint name to save under: create the Trainer with `checkpoint: name`.',
+    );
+  }
   const result: FitResult = { status: 'completed', epochs: 0, steps: 0, samples: 0, losses: [], epochLog: [], timing: zeroTiming() };
   const { signal } = options;
   try {
@@ -90,7 +101,8 @@ export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOp
           break;
         }
       }
-      const checkpoint = await ctx.untilLost(ctx.saveCheckpoint());
+      // After the epoch's last step: the state is { epoch: next, consumed: 0 }.
+      const checkpoint = await ctx.untilLost(ctx.saveCheckpoint(loader.state()));
       if (checkpoint) event.checkpoint = checkpoint;
       result.epochLog.push(event);
       await options.onEpoch?.(event);
@@ -152,7 +164,18 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
         run.losses.push(loss);
         result.losses.push({ step, loss });
       }
-      onStep?.({ step, epoch, batch: batch.index, size: batch.size, loss, timing });
+      const event: StepEvent = { step, epoch, batch: batch.index, size: batch.size, loss, timing };
+      if (options.checkpointEvery && step % options.checkpointEvery === 0) {
+        // After the step on the batch the loader counts as consumed (see
+        // loader.state()). A step that ended the loader's epoch is left to the
+        // epoch-end save, which follows validation.
+        const state = loader.state();
+        if (state.epoch === batch.epoch) {
+          const name = await ctx.untilLost(ctx.saveCheckpoint(state));
+          if (name) event.checkpoint = name;
+        }
+      }
+      onStep?.(event);
     }
   } finally {
     signal?.removeEventListener('abort', stop);

@@ -33,6 +33,8 @@ export interface StepEvent {
   /** The mean loss of this batch, on the steps that read it back; else undefined. */
   loss?: number;
   timing: StepTiming;
+  /** Name of the checkpoint saved after this step (`checkpointEvery`). */
+  checkpoint?: string;
 }
 
 export interface EpochEvent {
@@ -56,6 +58,12 @@ export interface FitOptions {
   onEpoch?: (event: EpochEvent) => void | Promise<void>;
   /** Evaluated after each epoch (e.g. the held-out split). */
   validation?: DataLoader;
+  /**
+   * Also save the checkpoint (the Trainer's `checkpoint` name, required)
+   * every this many steps of this fit, with the loader's state, so a run
+   * stopped mid-epoch resumes mid-epoch. Epoch ends always save.
+   */
+  checkpointEvery?: number;
 }
 
 export interface FitResult {

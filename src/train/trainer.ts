@@ -7,12 +7,17 @@
  *   const { accuracy, confusion } = await trainer.evaluate(testLoader);
  *   await trainer.save('mnist-mlp');  ...  await Trainer.load('mnist-mlp', { backend: 'webgl' });
  *
+ * With `checkpoint` set, fit saves the weights with `loader.state()` at each
+ * epoch end (and every `checkpointEvery` steps): after `Trainer.load(name)`,
+ * `new DataLoader(dataset, { ...options, resumeFrom: trainer.loaderState })`
+ * continues the interrupted run on the batch after the last one trained.
+ *
  * The backend is chosen when the Trainer is created (`await trainer.ready`);
  * a preset model is built from the first batch's shape and the dataset's
  * classes. One fit or evaluate runs at a time.
  */
 import * as tf from '@tensorflow/tfjs';
-import { OptionError, type Batch, type DataLoader, type Normalize } from '../loader/index.ts';
+import { OptionError, type Batch, type DataLoader, type LoaderState, type Normalize } from '../loader/index.ts';
 import { currentDevice, parsePreference, selectBackend, type BackendChoice, type BackendName, type BackendPreference } from './backend.ts';
 import { deleteCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointInfo } from './checkpoints.ts';
 import { BackendError, DeviceLostError } from './errors.ts';
@@ -47,6 +52,7 @@ export class Trainer {
   #classes: string[] | null = null;
   #kind: OutputKind = 'logits';
   #history: History = { epochs: 0, steps: 0 };
+  #loaderState: LoaderState | null = null;
   #lost: GPUDeviceLostInfo | null = null;
   /** Rejecters of the promises `#untilLost` is racing; all called when the device goes. */
   readonly #lostWaiters = new Set<(error: Error) => void>();
@@ -112,6 +118,15 @@ export class Trainer {
     return { ...this.#history };
   }
 
+  /**
+   * The training loader's state saved with the checkpoint this Trainer was
+   * loaded from (null for a new Trainer, or a record saved without one):
+   * pass it as the loader's `resumeFrom` to continue where the run stopped.
+   */
+  get loaderState(): LoaderState | null {
+    return this.#loaderState;
+  }
+
   /** The device-lost report, once the WebGPU device is gone. */
   get deviceLost(): { reason: string; message: string } | null {
     return this.#lost ? { reason: this.#lost.reason, message: this.#lost.message } : null;
@@ -165,7 +180,8 @@ export class Trainer {
       untilLost: (promise) => this.#untilLost(promise),
       lost: () => this.#lost,
       evaluate: (loader, signal) => this.#evaluate(loader, signal),
-      saveCheckpoint: async () => (this.checkpoint ? (await this.#save(this.checkpoint)).name : undefined),
+      checkpoint: this.checkpoint,
+      saveCheckpoint: async (loaderState) => (this.checkpoint ? (await this.#save(this.checkpoint, loaderState)).name : undefined),
       addHistory: (epochs, steps) => {
         this.#history.epochs += epochs;
         this.#history.steps += steps;
@@ -247,13 +263,18 @@ export class Trainer {
     }
   }
 
-  /** Saves the model and its record under `name` (see checkpoints.ts); a fit saves at epoch ends with `checkpoint`. */
-  async save(name: string): Promise<CheckpointInfo> {
+  /**
+   * Saves the model and its record under `name` (see checkpoints.ts); a fit
+   * saves at epoch ends (and every `checkpointEvery` steps) with `checkpoint`.
+   * `loaderState` (the training loader's `state()`) is kept in the record so
+   * the run can resume there.
+   */
+  async save(name: string, loaderState?: LoaderState): Promise<CheckpointInfo> {
     if (this.#busy) throw new OptionError('`Trainer.save`: the trainer is busy with a fit or evaluate; await it first.');
-    return this.#save(name);
+    return this.#save(name, loaderState);
   }
 
-  async #save(name: string): Promise<CheckpointInfo> {
+  async #save(name: string, loaderState?: LoaderState): Promise<CheckpointInfo> {
     if (!this.#model || !this.#classes) {
       throw new OptionError('`Trainer.save`: there is no model yet: fit or evaluate once so the preset is built from a batch.');
     }
@@ -270,6 +291,7 @@ export class Trainer {
       epochs: this.#history.epochs,
       steps: this.#history.steps,
       savedAt: Date.now(),
+      ...(loaderState ? { loaderState } : {}),
     });
   }
 
@@ -295,6 +317,7 @@ export class Trainer {
     trainer.#preset = record.preset;
     trainer.#classes = record.classes;
     trainer.#history = { epochs: record.epochs, steps: record.steps };
+    trainer.#loaderState = record.loaderState ?? null;
     await trainer.ready;
     return trainer;
   }

@@ -44,6 +44,25 @@ async function mnistInMemory(split: 'train' | 'test', limit = Infinity): Promise
   return loader.ImageDataset.fromItems(items, full.classes, full.shape, `${full.name}[:${count}]`);
 }
 
+/**
+ * Records every batch the loader's iterations yield (to the Trainer, say) as
+ * "epoch:index:dataset indices", in the order they were consumed.
+ */
+function recordBatches(target: loader.DataLoader, seen: string[]): void {
+  const iterate = target.iterate.bind(target);
+  target[Symbol.asyncIterator] = () => {
+    const it = iterate();
+    return {
+      next: async () => {
+        const r = await it.next();
+        if (!r.done) seen.push(`${r.value.epoch}:${r.value.index}:${[...r.value.indices].join(',')}`);
+        return r;
+      },
+      return: (value?: unknown) => it.return!(value as never),
+    };
+  };
+}
+
 /** Objects a test keeps in the page between page.evaluate calls (loaders, trainers). */
 const kept: Record<string, unknown> = {};
 
@@ -52,7 +71,7 @@ const problems: string[] = [];
 window.addEventListener('unhandledrejection', (e) => problems.push(`unhandledrejection: ${String(e.reason)}`));
 window.addEventListener('error', (e) => problems.push(`error: ${e.message}`));
 
-const api = { tf, loader, train, mnist, mnistSubset, mnistInMemory, MNIST_NORMALIZE, kept, problems };
+const api = { tf, loader, train, mnist, mnistSubset, mnistInMemory, recordBatches, MNIST_NORMALIZE, kept, problems };
 declare global {
   interface Window {
     train: typeof api;

@@ -78,6 +78,40 @@ test('saves a checkpoint at the end of an epoch and resumes it on the CPU backen
   expect(errors).toEqual([]);
 });
 
+test('a run whose tab is reloaded mid-epoch resumes from its last mid-epoch checkpoint at the next batch and ends the epoch at its full step count', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = watchErrors(page);
+  await page.goto('/?backend=webgl');
+  await expect(page.getByTestId('backend')).toHaveText('webgl');
+  await page.getByTestId('train-preset').selectOption('linear');
+  await page.getByTestId('train-batch').fill('32');
+  await page.getByTestId('train-epochs').fill('1');
+  await page.getByTestId('train-button').click();
+  // 8000 / 32 = 250 steps; a checkpoint every 20. "Close the tab" after the first one.
+  const info = page.getByTestId('checkpoint-info');
+  await expect(info).toContainText(/\d+ steps · epoch 1, \d+ batches in/, { timeout: 120_000 });
+  await page.reload();
+  await expect(page.getByTestId('backend')).toHaveText('webgl');
+  await expect(info).toHaveCount(1);
+  const text = (await info.textContent()) ?? '';
+  const [, steps, batches] = /(\d+) steps · epoch 1, (\d+) batches in/.exec(text) ?? [];
+  expect(Number(steps)).toBe(Number(batches)); // one fresh run: every step was one batch of this epoch
+  expect(Number(batches) % 20).toBe(0);
+  expect(Number(batches)).toBeLessThan(250);
+  // The reloaded page shows its defaults: epochs is the run's target again, the batch size comes from the checkpoint.
+  await page.getByTestId('train-epochs').fill('1');
+  await expect(page.getByTestId('train-batch')).toHaveValue('64');
+  await page.getByTestId('checkpoint-resume').click();
+  await expect(page.getByTestId('train-resume')).toHaveText(`continued at epoch 1, batch ${Number(batches) + 1}`);
+  await expect(page.getByTestId('train-batch')).toHaveValue('32');
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 120_000 });
+  // The rest of the epoch only, not a whole one more.
+  await expect(page.getByTestId('train-step')).toHaveText(String(250 - Number(batches)));
+  await expect(page.getByTestId('train-epoch')).toHaveText('(250 an epoch; epoch 1 of 1)');
+  await expect(info).toContainText(/^\s*1 ep · webgl · \d+ KB · 250 steps\s*$/);
+  expect(errors).toEqual([]);
+});
+
 test('stops a run when the page is hidden, and says so', async ({ page }) => {
   test.setTimeout(120_000);
   const errors = watchErrors(page);

@@ -377,3 +377,87 @@ test('a lost WebGPU device stops the run with DeviceLostError and its metrics; t
   expect(r.after).toMatchObject({ backend: 'webgl', history: { epochs: 2, steps: 6 }, fit: { status: 'completed', steps: 3 } });
   expect(r.freshDevice).toBe(true);
 });
+
+for (const numWorkers of [0, 3]) {
+  test(`a run interrupted mid-epoch and resumed after a page reload from its checkpoint's loader state trains on the same batches and ends with the same weights (numWorkers ${numWorkers})`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await open(page);
+    const name = `resume-w${numWorkers}`;
+    // 96 samples in batches of 16: 6 steps an epoch, 3 epochs. SGD, because
+    // Adam's moments are not checkpointed (a resumed Adam restarts them).
+    const first = await page.evaluate(
+      async ({ name, numWorkers }) => {
+        const { train, loader, mnistInMemory, recordBatches } = window.train;
+        const options = { numWorkers, batchSize: 16, shuffle: true, seed: 7 };
+        await train.Trainer.delete(name);
+        const trainSet = await mnistInMemory('train', 96);
+        const weights = (trainer: InstanceType<typeof train.Trainer>) => trainer.model!.getWeights().map((w) => Array.from(w.dataSync()));
+        // Uninterrupted.
+        const whole: string[] = [];
+        const wholeLoader = new loader.DataLoader(trainSet, options);
+        recordBatches(wholeLoader, whole);
+        const reference = new train.Trainer({ model: 'linear', backend: 'webgl', optimizer: 'sgd', learningRate: 0.05 });
+        await reference.fit(wholeLoader, { epochs: 3 });
+        const referenceWeights = weights(reference);
+        reference.dispose();
+        wholeLoader.close();
+        // Interrupted: a checkpoint every 4 steps; the tab "closes" at step 10 (epoch 1, batch 3),
+        // so steps 9 and 10 are lost with it and the last checkpoint is step 8's.
+        const seen: string[] = [];
+        const trainLoader = new loader.DataLoader(trainSet, options);
+        recordBatches(trainLoader, seen);
+        const trainer = new train.Trainer({ model: 'linear', backend: 'webgl', optimizer: 'sgd', learningRate: 0.05, checkpoint: name });
+        const stop = new AbortController();
+        const saves: Array<{ step: number; checkpoint: string }> = [];
+        const fit = await trainer.fit(trainLoader, {
+          epochs: 3,
+          checkpointEvery: 4,
+          signal: stop.signal,
+          onStep: (e) => {
+            if (e.checkpoint) saves.push({ step: e.step, checkpoint: e.checkpoint });
+            if (e.step === 10) stop.abort();
+          },
+        });
+        return { whole, referenceWeights, seen, fit: { status: fit.status, steps: fit.steps, epochLog: fit.epochLog.map((e) => e.checkpoint) }, saves };
+      },
+      { name, numWorkers },
+    );
+    expect(first.fit).toEqual({ status: 'aborted', steps: 10, epochLog: [name] });
+    // Step 4 and 8 mid-epoch; step 6 ended epoch 0 and saved there (epochLog).
+    expect(first.saves).toEqual([{ step: 4, checkpoint: name }, { step: 8, checkpoint: name }]);
+    expect(first.whole).toHaveLength(18);
+    expect(first.seen).toEqual(first.whole.slice(0, 10));
+
+    await page.reload();
+    await expect(page).toHaveTitle(/ready/);
+    const second = await page.evaluate(
+      async ({ name, numWorkers }) => {
+        const { train, loader, mnistInMemory, recordBatches } = window.train;
+        const options = { numWorkers, batchSize: 16, shuffle: true, seed: 7 };
+        const trainSet = await mnistInMemory('train', 96);
+        const trainer = await train.Trainer.load(name, { backend: 'webgl' });
+        const state = trainer.loaderState!;
+        const history = trainer.history;
+        const seen: string[] = [];
+        const trainLoader = new loader.DataLoader(trainSet, { ...options, resumeFrom: state });
+        recordBatches(trainLoader, seen);
+        const fit = await trainer.fit(trainLoader, { epochs: 3 - state.epoch });
+        const weights = trainer.model!.getWeights().map((w) => Array.from(w.dataSync()));
+        const after = trainer.history;
+        trainer.dispose();
+        trainLoader.close();
+        await train.Trainer.delete(name);
+        return { state: { epoch: state.epoch, consumed: state.consumed, alsoConsumed: state.alsoConsumed }, history, after, seen, fit: { status: fit.status, steps: fit.steps }, weights };
+      },
+      { name, numWorkers },
+    );
+    expect(second.state).toEqual({ epoch: 1, consumed: 2, alsoConsumed: [] });
+    expect(second.history).toEqual({ epochs: 1, steps: 8 });
+    expect(second.fit).toEqual({ status: 'completed', steps: 10 });
+    expect(second.after).toEqual({ epochs: 3, steps: 18 });
+    // The checkpoint's 8 steps, then the resumed 10: the uninterrupted run's 18 batches.
+    expect([...first.seen.slice(0, 8), ...second.seen]).toEqual(first.whole);
+    expect(second.weights.map((w) => w.length)).toEqual(first.referenceWeights.map((w) => w.length));
+    second.weights.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(first.referenceWeights[i][j], 5)));
+  });
+}

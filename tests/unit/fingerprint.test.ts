@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_URL_KEY, pixelFingerprint, sourceKey } from '../../src/loader/fingerprint.ts';
-import { resolveOptions, type DataLoaderOptions } from '../../src/loader/options.ts';
+import { DEFAULT_MAX_PIXELS, resolveOptions, type DataLoaderOptions } from '../../src/loader/options.ts';
 
 const SHAPE = { width: 28, height: 28, channels: 1 as const };
 const TAG = 'canvas-2d/1';
@@ -15,10 +15,12 @@ const print = (options: DataLoaderOptions, tag = TAG) => pixelFingerprint(resolv
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
 describe('pixelFingerprint', () => {
-  it('is a readable canonical string of size, fit, channels, dtype, normalization, format and decoder', () => {
-    expect(print({})).toBe('["px/1","canvas-2d/1",28,28,"stretch",1,"uint8",null,null]');
-    expect(print({ image: { width: 224, height: 200, channels: 3, fit: 'cover' }, dtype: 'float32', normalize: { mean: 0.5, std: [0.1, 0.2, 0.3] } })).toBe(
-      '["px/1","canvas-2d/1",224,200,"cover",3,"float32",[0.5,0.5,0.5],[0.1,0.2,0.3]]',
+  it('is a readable canonical string of size, fit, channels, dtype, normalization, maxPixels, format and decoder', () => {
+    expect(print({})).toBe(`["px/1","canvas-2d/1",28,28,"stretch",1,"uint8",null,null,${DEFAULT_MAX_PIXELS}]`);
+    expect(
+      print({ image: { width: 224, height: 200, channels: 3, fit: 'cover' }, dtype: 'float32', normalize: { mean: 0.5, std: [0.1, 0.2, 0.3] }, maxPixels: 4096 }),
+    ).toBe(
+      '["px/1","canvas-2d/1",224,200,"cover",3,"float32",[0.5,0.5,0.5],[0.1,0.2,0.3],4096]',
     );
   });
 
@@ -48,6 +50,8 @@ describe('pixelFingerprint', () => {
     ['dtype', { image: { width: 32, height: 32, channels: 3 }, dtype: 'uint8', normalize: undefined }],
     ['normalize.mean', { normalize: { mean: 0.4, std: 0.25 } }],
     ['normalize.std', { normalize: { mean: 0.5, std: [0.25, 0.25, 0.26] } }],
+    // A lowered limit must refuse what it decoded before, not find it cached.
+    ['maxPixels', { maxPixels: 32 * 32 - 1 }],
   ])('changes with %s', (_, change) => {
     expect(print({ ...base, ...change })).not.toBe(print(base));
   });

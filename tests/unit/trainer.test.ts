@@ -49,6 +49,20 @@ describe('Trainer options', () => {
     expect(() => affineFor({ mean: 0, std: 0 }, 1)).toThrow(/non-zero stds/);
   });
 
+  it('refuses a checkpointEvery that is not a step count, or that has no checkpoint name to save under', async () => {
+    const { loader } = openLoader(MODES[0], memDataset(8, SHAPE, 3), { batchSize: 4, image: SHAPE });
+    const unnamed = new Trainer({ model: 'linear', backend: 'cpu' });
+    await expect(unnamed.fit(loader, { checkpointEvery: 5 })).rejects.toThrow(
+      /`Trainer.fit` option `checkpointEvery` needs a checkpoint name to save under: create the Trainer with `checkpoint: name`/,
+    );
+    const named = new Trainer({ model: 'linear', backend: 'cpu', checkpoint: 'run' });
+    await expect(named.fit(loader, { checkpointEvery: 0 })).rejects.toThrow(/option `checkpointEvery` must be an integer of at least 1 \(steps\); got 0/);
+    await expect(named.fit(loader, { checkpointEvery: 2.5 })).rejects.toThrow(/got 2.5/);
+    expect(named.loaderState).toBeNull();
+    unnamed.dispose();
+    named.dispose();
+  });
+
   it('refuses to save before a batch has built the preset', async () => {
     const trainer = new Trainer({ model: 'mlp', backend: 'cpu' });
     await expect(trainer.save('early')).rejects.toThrow(/`Trainer.save`: there is no model yet: fit or evaluate once/);
