@@ -2,18 +2,10 @@
  * The dev page's reliability views: the skip list over the broken corpus,
  * and the offer to resume a run after the tab was closed.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { watchErrors } from './page-errors.ts';
 import { BROKEN_KINDS } from '../fixtures/broken.ts';
 
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (msg) => {
-    // A failed image fetch is the point of the broken corpus; Chromium logs each one.
-    if (msg.type() === 'error' && !/Failed to load resource|CORS policy/.test(msg.text())) errors.push(`console: ${msg.text()}`);
-  });
-  return errors;
-}
 
 test("lists every bad sample of the broken corpus with its reason under 'skip', and finishes the epoch", async ({ page }) => {
   const errors = watchErrors(page);

@@ -3,19 +3,11 @@
  * fixture images arrive from the workers, in both ring modes.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { watchErrors } from './page-errors.ts';
 
 /** Fixtures: 50 train images, batchSize 8 -> 7 batches an epoch (the last holds 2). */
 const BATCHES_PER_EPOCH = 7;
 
-/** Fails the test on any uncaught page error or console error. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  return errors;
-}
 
 /** Runs one fast epoch: no consumer delay, so it ends by itself. */
 async function runOneEpoch(page: Page): Promise<void> {

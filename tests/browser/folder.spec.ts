@@ -6,6 +6,7 @@
  * folder is made in os.tmpdir() by folder-fixture.ts, with known pixels.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { watchErrors } from './page-errors.ts';
 import { PICK, makePickedFolder, pickedRgb, type PickedFolder } from './folder-fixture.ts';
 
 async function open(page: Page): Promise<void> {
@@ -87,15 +88,6 @@ test.describe('a folder of your own images', () => {
   }
 });
 
-/** Every uncaught page error and console error. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  return errors;
-}
 
 /** [path, reason] of each skipped entry the folder panel lists. */
 function shownSkips(page: Page): Promise<string[][]> {

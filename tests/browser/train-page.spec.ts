@@ -2,17 +2,9 @@
  * The dev page's training panel: which backend runs and why, a few steps on
  * MNIST with the loss read back, and a checkpoint resumed on another backend.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { watchErrors } from './page-errors.ts';
 
-/** Fails the test on any uncaught page error or console error. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  return errors;
-}
 
 test('shows the auto backend and why before any run (WebGPU on SwiftShader in CI)', async ({ page }) => {
   const errors = watchErrors(page);
