@@ -2,6 +2,7 @@
  * Runs in the bench page: one measurement = one loader, a warm-up epoch
  * (workers start, caches fill), then `epochs` timed epochs.
  */
+import { blobDataset } from '../tests/browser/blob-dataset.ts';
 import { DataLoader, ImageDataset, clearSampleCache, type DataLoaderOptions, type LoaderStats } from '../src/loader/index.ts';
 
 export interface Measurement {
@@ -30,7 +31,7 @@ async function measure(
   inMemory = false,
 ): Promise<Measurement> {
   let dataset = await ImageDataset.fromManifest(manifest);
-  if (inMemory) dataset = await toBlobs(dataset);
+  if (inMemory) dataset = await blobDataset(dataset);
   const loader = new DataLoader(dataset, options);
   try {
     for await (const batch of loader) batch.release(); // warm-up
@@ -83,7 +84,7 @@ async function timedEpoch(loader: DataLoader): Promise<Measurement> {
  */
 async function measureCache(manifest: string, options: DataLoaderOptions, inMemory = false): Promise<CacheMeasurement> {
   let dataset = await ImageDataset.fromManifest(manifest);
-  if (inMemory) dataset = await toBlobs(dataset);
+  if (inMemory) dataset = await blobDataset(dataset);
   const plain = new DataLoader(dataset, { ...options, cache: 'none' });
   let uncached: Measurement;
   try {
@@ -104,18 +105,6 @@ async function measureCache(manifest: string, options: DataLoaderOptions, inMemo
   }
 }
 
-/** Fetches every source once, 16 at a time (thousands at once make Chromium refuse). */
-async function toBlobs(dataset: ImageDataset): Promise<ImageDataset> {
-  const items = new Array<{ src: Blob; label: number }>(dataset.length);
-  let next = 0;
-  const fetchOne = async (): Promise<void> => {
-    for (let i = next++; i < dataset.length; i = next++) {
-      items[i] = { src: await (await fetch(dataset.source(i) as string)).blob(), label: dataset.label(i) };
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, fetchOne));
-  return ImageDataset.fromItems(items, dataset.classes, dataset.shape, dataset.name);
-}
 
 declare global {
   interface Window {

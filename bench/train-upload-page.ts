@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { DataLoader, ImageDataset, type DataLoaderOptions } from '../src/loader/index.ts';
+import { blobDataset } from '../tests/browser/blob-dataset.ts';
 import { DefaultUploader, DirectUploader, Trainer, affineFor, selectBackend, type UploadPath } from '../src/train/index.ts';
 
 export interface UploadRun {
@@ -116,17 +117,7 @@ async function measureFit(manifest: string, limit: number, options: DataLoaderOp
 
 /** The first `limit` samples as in-memory Blobs: no HTTP in the timed epochs. */
 async function inMemory(manifest: string, limit: number): Promise<ImageDataset> {
-  const full = await ImageDataset.fromManifest(manifest);
-  const count = Math.min(limit, full.length);
-  const items = new Array<{ src: Blob; label: number }>(count);
-  let next = 0;
-  const fetchOne = async (): Promise<void> => {
-    for (let i = next++; i < count; i = next++) {
-      items[i] = { src: await (await fetch(full.source(i) as string)).blob(), label: full.label(i) };
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, fetchOne));
-  return ImageDataset.fromItems(items, full.classes, full.shape, full.name);
+  return blobDataset(await ImageDataset.fromManifest(manifest), limit);
 }
 
 async function adapter(): Promise<string> {

@@ -2,6 +2,8 @@
  * A delivered batch: views straight into its ring slot, no copy.
  */
 import type { SampleFailure } from './errors.ts';
+import type { ImageOptions } from './options.ts';
+import type { SlotView } from './ring.ts';
 
 export interface BatchInit {
   epoch: number;
@@ -69,4 +71,24 @@ export class Batch {
     this.#onRelease = null;
     onRelease?.();
   }
+}
+
+/**
+ * The Batch over the first `count` samples of a READY slot: views, no copy
+ * (the slot is packed, so the samples are contiguous from the start).
+ */
+export function slotBatch(
+  view: SlotView,
+  count: number,
+  image: ImageOptions,
+  init: Omit<BatchInit, 'shape' | 'images' | 'labels' | 'indices'>,
+): Batch {
+  const { width, height, channels } = image;
+  return new Batch({
+    ...init,
+    shape: [count, height, width, channels],
+    images: view.pixels.subarray(0, count * width * height * channels),
+    labels: view.labels.subarray(0, count),
+    indices: view.indices.subarray(0, count),
+  });
 }

@@ -35,10 +35,10 @@
  * A resumed epoch (loader-state.ts) runs only the batches not yet consumed,
  * in the same order, under their own batch numbers.
  */
-import { Batch } from './batch.ts';
+import { slotBatch, type Batch } from './batch.ts';
 import { LoaderClosedError, SampleError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
-import type { Producer } from './producers.ts';
+import { leastBusy, type Producer } from './producers.ts';
 import type { BatchReport, JobSample } from './protocol.ts';
 import { EpochProgress } from './loader-state.ts';
 import { S_COUNT, S_SKIPPED, SlotState } from './ring.ts';
@@ -161,11 +161,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   /** The producer with the fewest jobs in flight; among equals, the next in turn. */
   #leastBusy(): Producer {
     const { producers } = this.ctx;
-    let best = this.#turn % producers.length;
-    for (let k = 1; k < producers.length; k++) {
-      const i = (this.#turn + k) % producers.length;
-      if (producers[i].inFlight < producers[best].inFlight) best = i;
-    }
+    const best = leastBusy(producers, this.#turn);
     this.#turn = best + 1;
     return producers[best];
   }
@@ -245,15 +241,9 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
       ctx.freeSlot(pending.slot); // every sample skipped: nothing to yield
       return null;
     }
-    const { width, height, channels } = ctx.options.image;
-    const elements = width * height * channels;
-    const batch = new Batch({
+    const batch = slotBatch(view, count, ctx.options.image, {
       epoch: this.epoch,
       index: pending.batch,
-      shape: [count, height, width, channels],
-      images: view.pixels.subarray(0, count * elements),
-      labels: view.labels.subarray(0, count),
-      indices: view.indices.subarray(0, count),
       skipped,
       worker: pending.producer.id,
       onRelease: () => {

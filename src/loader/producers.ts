@@ -27,6 +27,19 @@ export interface Producer {
   close(): void;
 }
 
+/**
+ * Index of the producer with the fewest jobs in flight, searching from `turn`
+ * so that ties rotate instead of always landing on producer 0.
+ */
+export function leastBusy(producers: readonly Producer[], turn: number): number {
+  let best = turn % producers.length;
+  for (let k = 1; k < producers.length; k++) {
+    const i = (turn + k) % producers.length;
+    if (producers[i].inFlight < producers[best].inFlight) best = i;
+  }
+  return best;
+}
+
 /** What a loader needs of a worker: Comlink's Endpoint, plus terminate(). */
 export interface WorkerLike extends Endpoint {
   terminate(): unknown;

@@ -19,9 +19,8 @@ export interface Evaluation {
 }
 
 export interface EvaluateInput {
-  model: tf.LayersModel;
-  classes: number;
-  kind: OutputKind;
+  /** Read after each batch's prepare(): the first batch may build a preset model. */
+  current: () => { model: tf.LayersModel; classes: number; kind: OutputKind };
   /** Builds the input tensors of a batch (and releases its slot). */
   prepare: (batch: Batch) => Uploaded;
   signal?: AbortSignal;
@@ -39,7 +38,7 @@ export async function evaluateModel(loader: DataLoader, input: EvaluateInput): P
     for await (const batch of loader) {
       signal?.throwIfAborted();
       const { x, y } = prepare(batch);
-      const { model, classes, kind } = input;
+      const { model, classes, kind } = input.current();
       const before: Sums = sums ?? { loss: tf.scalar(0), confusion: tf.zeros([classes, classes]) };
       sums = tf.tidy(() => {
         const output = model.apply(x, { training: false }) as tf.Tensor;

@@ -78,3 +78,8 @@ export interface FitResult {
   epochLog: EpochEvent[];
   timing: StepTiming;
 }
+
+/** A result with nothing done yet (a run that failed before its first step). */
+export function emptyFitResult(): FitResult {
+  return { status: 'failed', epochs: 0, steps: 0, samples: 0, losses: [], epochLog: [], timing: { waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 } };
+}

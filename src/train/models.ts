@@ -94,6 +94,21 @@ export const PRESETS: readonly Preset[] = [
 
 export type PresetName = 'linear' | 'mlp' | 'cnn' | 'cnn-tiny';
 
+/**
+ * The model for batches of `inputShape`: the given one, checked against it,
+ * or the named preset built for it.
+ */
+export function modelFor(model: tf.LayersModel | null, presetName: string | null, inputShape: InputShape, classes: number): tf.LayersModel {
+  const built = model ?? preset(presetName!).build(inputShape, classes);
+  const expected = built.inputs[0].shape.slice(1);
+  if (expected.some((d, i) => d !== null && d !== inputShape[i])) {
+    throw new OptionError(
+      `\`Trainer\`: batches of shape [${inputShape}] do not fit the model's input [${expected}]; set the loader's \`image\` option to match.`,
+    );
+  }
+  return built;
+}
+
 export function preset(name: string): Preset {
   const found = PRESETS.find((p) => p.name === name);
   if (!found) {

@@ -21,18 +21,17 @@ import { OptionError, type Batch, type DataLoader, type LoaderState, type Normal
 import { currentDevice, parsePreference, selectBackend, type BackendChoice, type BackendName, type BackendPreference } from './backend.ts';
 import { deleteCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointInfo } from './checkpoints.ts';
 import { BackendError, DeviceLostError } from './errors.ts';
+import { DeviceWatch } from './device-watch.ts';
 import { evaluateModel, type Evaluation } from './evaluate.ts';
 import { runFit, type FitContext } from './fit-loop.ts';
-import type { FitOptions, FitResult } from './fit-types.ts';
+import { emptyFitResult, type FitOptions, type FitResult } from './fit-types.ts';
 import { meanLoss, outputKind, type OutputKind } from './loss.ts';
-import { preset, type InputShape } from './models.ts';
+import { modelFor, type InputShape } from './models.ts';
 import { resolveTrainerOptions, type OptimizerName, type TrainerOptions } from './trainer-options.ts';
 import { affineFor, createUploader, type Uploaded, type Uploader, type UploadPath } from './upload.ts';
 
-interface History {
-  epochs: number;
-  steps: number;
-}
+/** Epochs and steps trained, a loaded checkpoint's included. */
+type History = { epochs: number; steps: number };
 
 export class Trainer {
   /** Resolves once the backend runs; rejects with a BackendError if none can. */
@@ -53,9 +52,7 @@ export class Trainer {
   #kind: OutputKind = 'logits';
   #history: History = { epochs: 0, steps: 0 };
   #loaderState: LoaderState | null = null;
-  #lost: GPUDeviceLostInfo | null = null;
-  /** Rejecters of the promises `#untilLost` is racing; all called when the device goes. */
-  readonly #lostWaiters = new Set<(error: Error) => void>();
+  readonly #device = new DeviceWatch();
   #busy = false;
 
   constructor(options: TrainerOptions) {
@@ -78,14 +75,7 @@ export class Trainer {
     const choice = typeof backend === 'object' ? backend : await selectBackend(parsePreference(backend), source);
     if (tf.getBackend() !== choice.name) await selectBackend(choice.name, source);
     this.#choice = choice;
-    const device = currentDevice();
-    if (device) {
-      void device.lost.then((info) => {
-        this.#lost = info;
-        for (const reject of this.#lostWaiters) reject(new Error(`device lost: ${info.reason}`)); // runFit reports a DeviceLostError
-        this.#lostWaiters.clear();
-      });
-    }
+    this.#device.watch(currentDevice());
     return choice;
   }
 
@@ -129,7 +119,8 @@ export class Trainer {
 
   /** The device-lost report, once the WebGPU device is gone. */
   get deviceLost(): { reason: string; message: string } | null {
-    return this.#lost ? { reason: this.#lost.reason, message: this.#lost.message } : null;
+    const lost = this.#device.lost;
+    return lost ? { reason: lost.reason, message: lost.message } : null;
   }
 
   /**
@@ -140,8 +131,7 @@ export class Trainer {
   async fit(loader: DataLoader, options: FitOptions = {}): Promise<FitResult> {
     return this.#exclusive('fit', async () => {
       await this.#ensureRunnable();
-      const result = await runFit(this.#fitContext(), loader, options);
-      return result;
+      return runFit(this.#fitContext(), loader, options);
     });
   }
 
@@ -154,18 +144,8 @@ export class Trainer {
   }
 
   #evaluate(loader: DataLoader, signal?: AbortSignal): Promise<Evaluation> {
-    // The first batch may build the model: read classes and kind through getters.
-    const trainer = this;
     return evaluateModel(loader, {
-      get model() {
-        return trainer.#model!;
-      },
-      get classes() {
-        return trainer.#classes!.length;
-      },
-      get kind() {
-        return trainer.#kind;
-      },
+      current: () => ({ model: this.#model!, classes: this.#classes!.length, kind: this.#kind }),
       prepare: (batch) => this.#prepare(loader, batch),
       signal,
     });
@@ -177,8 +157,8 @@ export class Trainer {
       backend: this.#choice!.name,
       prepare: (loader, batch) => this.#prepare(loader, batch),
       step: (input, readLoss) => this.#step(input, readLoss),
-      untilLost: (promise) => this.#untilLost(promise),
-      lost: () => this.#lost,
+      untilLost: (promise) => this.#device.until(promise),
+      lost: () => this.#device.lost,
       evaluate: (loader, signal) => this.#evaluate(loader, signal),
       checkpoint: this.checkpoint,
       saveCheckpoint: async (loaderState) => (this.checkpoint ? (await this.#save(this.checkpoint, loaderState)).name : undefined),
@@ -187,19 +167,6 @@ export class Trainer {
         this.#history.steps += steps;
       },
     };
-  }
-
-  /**
-   * `promise`, or a rejection once the device is lost. Waiters register in a
-   * set and leave it when they settle, so a device that never goes away
-   * collects no reactions, however many steps run.
-   */
-  #untilLost<T>(promise: Promise<T>): Promise<T> {
-    if (this.#lost) return Promise.reject(new Error(`device lost: ${this.#lost.reason}`));
-    return new Promise<T>((resolve, reject) => {
-      this.#lostWaiters.add(reject);
-      promise.then(resolve, reject).finally(() => this.#lostWaiters.delete(reject));
-    });
   }
 
   /** One optimizer step; returns the loss tensor when asked to read it. */
@@ -224,27 +191,22 @@ export class Trainer {
 
   #ensureModel(loader: DataLoader, batch: Batch): void {
     const classes = [...loader.dataset.classes];
-    const inputShape = batch.shape.slice(1) as InputShape;
     if (this.#classes && this.#classes.length !== classes.length) {
       throw new OptionError(`\`Trainer\`: this loader's dataset has ${classes.length} classes; the model was built for ${this.#classes.length}.`);
     }
     this.#classes ??= classes;
-    if (!this.#model) {
-      this.#model = preset(this.#preset!).build(inputShape, classes.length);
-      this.#kind = outputKind(this.#model);
-    }
-    const expected = this.#model.inputs[0].shape.slice(1);
-    if (expected.some((d, i) => d !== null && d !== inputShape[i])) {
-      throw new OptionError(
-        `\`Trainer\`: batches of shape [${inputShape}] do not fit the model's input [${expected}]; set the loader's \`image\` option to match.`,
-      );
+    const model = modelFor(this.#model, this.#preset, batch.shape.slice(1) as InputShape, classes.length);
+    if (model !== this.#model) {
+      this.#model = model;
+      this.#kind = outputKind(model);
     }
     this.#optimizer ??= this.optimizerName === 'adam' ? tf.train.adam(this.learningRate) : tf.train.sgd(this.learningRate);
   }
 
   async #ensureRunnable(): Promise<void> {
     const choice = await this.ready;
-    if (this.#lost) throw new DeviceLostError(choice.name, this.#lost.reason, this.#lost.message, emptyResult());
+    const lost = this.#device.lost;
+    if (lost) throw new DeviceLostError(choice.name, lost.reason, lost.message, emptyFitResult());
     if (tf.getBackend() !== choice.name) {
       throw new BackendError(
         choice.name,
@@ -254,7 +216,7 @@ export class Trainer {
   }
 
   async #exclusive<T>(what: string, run: () => Promise<T>): Promise<T> {
-    if (this.#busy) throw new OptionError(`\`Trainer.${what}\`: the trainer is busy with another fit or evaluate; await it first.`);
+    if (this.#busy) throw new OptionError(`\`Trainer.${what}\`: the trainer is busy with another fit, evaluate or save; await it first.`);
     this.#busy = true;
     try {
       return await run();
@@ -264,32 +226,28 @@ export class Trainer {
   }
 
   /**
-   * Saves the model and its record under `name` (see checkpoints.ts); a fit
-   * saves at epoch ends (and every `checkpointEvery` steps) with `checkpoint`.
-   * `loaderState` (the training loader's `state()`) is kept in the record so
-   * the run can resume there.
+   * Saves the model and its record under `name` (see checkpoints.ts), with the
+   * training loader's `state()` if given, so the run can resume there.
    */
   async save(name: string, loaderState?: LoaderState): Promise<CheckpointInfo> {
-    if (this.#busy) throw new OptionError('`Trainer.save`: the trainer is busy with a fit or evaluate; await it first.');
-    return this.#save(name, loaderState);
+    return this.#exclusive('save', () => this.#save(name, loaderState));
   }
 
   async #save(name: string, loaderState?: LoaderState): Promise<CheckpointInfo> {
     if (!this.#model || !this.#classes) {
       throw new OptionError('`Trainer.save`: there is no model yet: fit or evaluate once so the preset is built from a batch.');
     }
-    const shape = this.#model.inputs[0].shape.slice(1) as InputShape;
+    const { normalize, optimizerName: optimizer, learningRate } = this;
     return saveCheckpoint(this.#model, {
       name,
       preset: this.#preset,
-      inputShape: shape,
       classes: this.#classes,
-      normalize: this.normalize,
-      optimizer: this.optimizerName,
-      learningRate: this.learningRate,
+      normalize,
+      optimizer,
+      learningRate,
+      inputShape: this.#model.inputs[0].shape.slice(1) as InputShape,
       backend: this.#choice?.name ?? tf.getBackend(),
-      epochs: this.#history.epochs,
-      steps: this.#history.steps,
+      ...this.#history,
       savedAt: Date.now(),
       ...(loaderState ? { loaderState } : {}),
     });
@@ -339,8 +297,4 @@ export class Trainer {
     if (this.#ownsModel) this.#model?.dispose();
     this.#model = null;
   }
-}
-
-function emptyResult(): FitResult {
-  return { status: 'failed', epochs: 0, steps: 0, samples: 0, losses: [], epochLog: [], timing: { waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 } };
 }

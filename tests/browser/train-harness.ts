@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as loader from '../../src/loader/index.ts';
 import * as train from '../../src/train/index.ts';
 import type { DataLoaderOptions } from '../../src/loader/index.ts';
+import { blobDataset } from './blob-dataset.ts';
 
 const MNIST = '/datasets/mnist/manifest.json';
 /** MNIST's usual per-channel statistics on the 0..1 scale. */
@@ -32,16 +33,7 @@ async function mnistSubset(split: 'train' | 'test', limit: number): Promise<load
  */
 async function mnistInMemory(split: 'train' | 'test', limit = Infinity): Promise<loader.ImageDataset> {
   const full = await loader.ImageDataset.fromManifest(MNIST, split);
-  const count = Math.min(limit, full.length);
-  const items = new Array<{ src: Blob; label: number }>(count);
-  let next = 0;
-  const fetchOne = async (): Promise<void> => {
-    for (let i = next++; i < count; i = next++) {
-      items[i] = { src: await (await fetch(full.source(i) as string)).blob(), label: full.label(i) };
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, fetchOne));
-  return loader.ImageDataset.fromItems(items, full.classes, full.shape, `${full.name}[:${count}]`);
+  return blobDataset(full, limit, `${full.name}[:${Math.min(limit, full.length)}]`);
 }
 
 /**

@@ -202,7 +202,7 @@ describe('Trainer.fit stopping on errors', () => {
     const { loader } = openLoader(MODES[0], memDataset(8, SHAPE, 3), { batchSize: 4, image: SHAPE });
     const trainer = new Trainer({ model: 'linear', backend: 'cpu' });
     const first = trainer.fit(loader);
-    await expect(trainer.fit(loader)).rejects.toThrow(/`Trainer.fit`: the trainer is busy with another fit or evaluate; await it first/);
+    await expect(trainer.fit(loader)).rejects.toThrow(/`Trainer.fit`: the trainer is busy with another fit, evaluate or save; await it first/);
     await expect(first).resolves.toMatchObject({ status: 'completed', steps: 2 });
     trainer.dispose();
   });
