@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateManifest, type Manifest, type ManifestItem } from '../../src/loader/manifest.ts';
+import { validateManifest, type Manifest, type ManifestItem } from '../../src/loader/sources/manifest.ts';
 
 /** A manifest item as a generator plans it: with the id in its file name. */
 export type PlannedItem = ManifestItem & { id: number };

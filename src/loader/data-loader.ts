@@ -11,10 +11,10 @@
  */
 import type { ImageDataset } from './dataset.ts';
 import type { Batch } from './batch.ts';
-import { CanvasPixelReader, type PixelReader } from './decode.ts';
+import { CanvasPixelReader, type PixelReader } from './worker/decode.ts';
 import { EpochRun, type RunContext } from './epoch-run.ts';
 import { LoaderClosedError, OptionError } from './errors.ts';
-import { blockUntil, faultsFor, freezeAt, type Fault } from './faults.ts';
+import { blockUntil, faultsFor, freezeAt, type Fault } from './testing/faults.ts';
 import { EpochProgress, checkResume, fingerprintOf, makeState, stateBasis, type LoaderState, type StateBasis } from './loader-state.ts';
 import { resolveOptions, sampleElements, type DataLoaderOptions, type ImageOptions, type ResolvedOptions } from './options.ts';
 import { LocalProducer, WorkerProducer, createModuleWorker, type Producer, type WorkerLike } from './producers.ts';
@@ -26,7 +26,7 @@ import { StatsCollector, type LoaderStats } from './stats.ts';
 import { SupervisedWorker } from './worker-supervisor.ts';
 
 export interface LoaderEnvironment {
-  /** Starts loader worker number `id`; default: workers/loader.worker.ts as a module Worker. */
+  /** Starts loader worker number `id`; default: worker/entry.ts as a module Worker. */
   createWorker?: (id: number) => WorkerLike;
   /** Pixel reader for numWorkers 0; default: fetch + createImageBitmap + OffscreenCanvas. */
   createReader?: (image: ImageOptions, maxPixels: number) => PixelReader;

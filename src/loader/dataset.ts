@@ -3,7 +3,7 @@
  * labels only; pixels are made by the loader's workers.
  */
 import { OptionError } from './errors.ts';
-import { ManifestError, checkManifest } from './manifest.ts';
+import { ManifestError, checkManifest } from './sources/manifest.ts';
 
 /** A URL (absolute, or relative to the page) or a Blob/File. */
 export type ImageSource = string | Blob;

@@ -6,8 +6,8 @@
  * the Producer shape.
  */
 import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
-import { BatchExecutor } from './batch-executor.ts';
-import type { PixelReader } from './decode.ts';
+import { BatchExecutor } from './worker/batch-executor.ts';
+import type { PixelReader } from './worker/decode.ts';
 import { WorkerError } from './errors.ts';
 import type { ImageOptions } from './options.ts';
 import type { BatchJob, BatchReport, LoaderWorkerApi, WorkerInit } from './protocol.ts';
@@ -45,10 +45,10 @@ export interface WorkerLike extends Endpoint {
   terminate(): unknown;
 }
 
-/** The browser's module worker running workers/loader.worker.ts. */
+/** The browser's module worker running worker/entry.ts. */
 export function createModuleWorker(): WorkerLike {
   // Static options: Vite bundles the worker from this exact expression.
-  return new Worker(new URL('../../workers/loader.worker.ts', import.meta.url), {
+  return new Worker(new URL('./worker/entry.ts', import.meta.url), {
     type: 'module',
     name: 'feedline-loader',
   });

@@ -5,7 +5,7 @@
  */
 import type { SampleFailure, SerializedError } from './errors.ts';
 import type { ImageSource } from './dataset.ts';
-import type { WorkerFault } from './faults.ts';
+import type { WorkerFault } from './testing/faults.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { SlotGeometry } from './ring.ts';
 

@@ -301,7 +301,7 @@ test('aborting mid-epoch resolves fit as aborted, leaks no tensors, keeps the wo
   expect(r.fit).toMatchObject({ status: 'aborted', steps: 5, epochs: 0, samples: 5 * 32 });
   expect(r.afterAbort).toBe(r.steady);
   expect(r.ring.held).toBe(0);
-  expect(workers.filter((w) => w.url.includes('loader.worker'))).toHaveLength(2);
+  expect(workers.filter((w) => w.url.includes('/worker/entry'))).toHaveLength(2);
   expect(workers.map((w) => w.closed)).toEqual([false, false]);
   // The same loader, the same workers: the next epoch delivers every batch, and a new fit completes.
   const next = await page.evaluate(async () => {

@@ -4,8 +4,8 @@
  * invariants at the top of that file.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { BatchExecutor } from '../../src/loader/batch-executor.ts';
-import type { PixelReader } from '../../src/loader/decode.ts';
+import { BatchExecutor } from '../../src/loader/worker/batch-executor.ts';
+import type { PixelReader } from '../../src/loader/worker/decode.ts';
 import { resolveOptions, type DataLoaderOptions } from '../../src/loader/options.ts';
 import type { BatchJob } from '../../src/loader/protocol.ts';
 import { S_BATCH, S_COUNT, S_EPOCH, S_SKIPPED, SharedRing, SlotState, SlotView, slotLayout } from '../../src/loader/ring.ts';

@@ -5,11 +5,11 @@
  * coming. The browser tests run the same code on real IndexedDB.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BatchExecutor } from '../../src/loader/batch-executor.ts';
-import { CACHE_OP_TIMEOUT_MS, newTally, sampleSource, type SampleSource } from '../../src/loader/cached-reader.ts';
+import { BatchExecutor } from '../../src/loader/worker/batch-executor.ts';
+import { CACHE_OP_TIMEOUT_MS, newTally, sampleSource, type SampleSource } from '../../src/loader/cache/cached-reader.ts';
 import { resolveOptions, type DataLoaderOptions } from '../../src/loader/options.ts';
 import { SlotView, slotLayout } from '../../src/loader/ring.ts';
-import { CacheUnavailableError, type SampleKey, type SampleRecord, type SampleStore } from '../../src/loader/sample-cache.ts';
+import { CacheUnavailableError, type SampleKey, type SampleRecord, type SampleStore } from '../../src/loader/cache/sample-cache.ts';
 import { FakeReader, expectedUint8, fakeRgba, memSrc } from './support/fake-reader.ts';
 
 const IMAGE = { width: 4, height: 3, channels: 3 as const };

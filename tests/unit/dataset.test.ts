@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ImageDataset } from '../../src/loader/dataset.ts';
 import { OptionError } from '../../src/loader/errors.ts';
-import { ManifestError } from '../../src/loader/manifest.ts';
+import { ManifestError } from '../../src/loader/sources/manifest.ts';
 
 const MANIFEST_URL = 'https://example.test/datasets/shapes/manifest.json';
 const MANIFEST = {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateManifest, type Manifest } from '../../src/loader/manifest.ts';
+import { validateManifest, type Manifest } from '../../src/loader/sources/manifest.ts';
 import { MNIST, makeMnist, readRawDigit } from '../../scripts/make-mnist.ts';
 import { SHAPES, makeShapes, planShapes, shapePixels } from '../../scripts/make-shapes.ts';
 import { jpegEncoder } from '../../scripts/datasets/jpeg-encoder.ts';

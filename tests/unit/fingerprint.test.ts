@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_URL_KEY, pixelFingerprint, sourceKey } from '../../src/loader/fingerprint.ts';
+import { MAX_URL_KEY, pixelFingerprint, sourceKey } from '../../src/loader/cache/fingerprint.ts';
 import { DEFAULT_MAX_PIXELS, resolveOptions, type DataLoaderOptions } from '../../src/loader/options.ts';
 
 const SHAPE = { width: 28, height: 28, channels: 1 as const };

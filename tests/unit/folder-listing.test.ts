@@ -4,8 +4,8 @@
  * chunks and ends with an empty array, file() calls back with a File.
  */
 import { describe, expect, it } from 'vitest';
-import { listDrop, listEntries, readAllEntries } from '../../src/loader/folder-listing.ts';
-import { ImageFolder } from '../../src/loader/image-folder.ts';
+import { listDrop, listEntries, readAllEntries } from '../../src/loader/sources/folder-listing.ts';
+import { ImageFolder } from '../../src/loader/sources/image-folder.ts';
 
 type Tree = { [name: string]: Tree | File | Error };
 

@@ -1,7 +1,7 @@
 /** ImageFolder (src/loader/image-folder.ts): the rules that turn a picked folder into classes and samples. */
 import { describe, expect, it } from 'vitest';
-import { ImageFolder, byCodePoint } from '../../src/loader/image-folder.ts';
-import { listFileList } from '../../src/loader/folder-listing.ts';
+import { ImageFolder, byCodePoint } from '../../src/loader/sources/image-folder.ts';
+import { listFileList } from '../../src/loader/sources/folder-listing.ts';
 import { below, prng } from './support/random.ts';
 
 /** A File of `size` bytes (the scan reads sizes, never bytes). */

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
-import { inspect } from '../../src/loader/decode.ts';
-import { HEADER_PREFIX_BYTES, readImageHeader } from '../../src/loader/image-header.ts';
+import { inspect } from '../../src/loader/worker/decode.ts';
+import { HEADER_PREFIX_BYTES, readImageHeader } from '../../src/loader/worker/image-header.ts';
 import { SampleLoadError } from '../../src/loader/errors.ts';
 
 const bytes = (...parts: Array<number[] | Uint8Array | string>) =>

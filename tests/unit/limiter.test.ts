@@ -1,6 +1,6 @@
 /** Limiter (src/loader/limiter.ts): a FIFO counting semaphore. */
 import { describe, expect, it } from 'vitest';
-import { Limiter } from '../../src/loader/limiter.ts';
+import { Limiter } from '../../src/loader/worker/limiter.ts';
 import { below, prng } from './support/random.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

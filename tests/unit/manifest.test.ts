@@ -1,7 +1,7 @@
 /** The manifest validator (src/loader/manifest.ts): a broken manifest says where it is broken. */
 import { describe, expect, it } from 'vitest';
 import { FeedlineError } from '../../src/loader/errors.ts';
-import { ManifestError, validateManifest } from '../../src/loader/manifest.ts';
+import { ManifestError, validateManifest } from '../../src/loader/sources/manifest.ts';
 
 const URL_ = 'https://example.test/datasets/shapes/manifest.json';
 

@@ -7,7 +7,7 @@
  * and plan, and reruns the same.
  */
 import { describe, expect, it } from 'vitest';
-import type { WorkerFault } from '../../src/loader/faults.ts';
+import type { WorkerFault } from '../../src/loader/testing/faults.ts';
 import type { RingMode } from '../../src/loader/slot-pool.ts';
 import { memDataset } from './support/fake-reader.ts';
 import { bounded, flat, openLoader, range, sleep, takeEpoch, wrongPixels } from './support/loader-harness.ts';

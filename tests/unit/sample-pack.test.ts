@@ -1,11 +1,11 @@
 /**
- * Packing a sample for the cache (src/loader/sample-pack.ts): whatever the
+ * Packing a sample for the cache (src/loader/cache/sample-pack.ts): whatever the
  * RGBA, unpacking and converting again gives the loader exactly the bytes the
  * original RGBA gives, for every channel count.
  */
 import { describe, expect, it } from 'vitest';
-import { packSample, unpackSample } from '../../src/loader/sample-pack.ts';
-import { rgbaToUint8 } from '../../src/loader/transforms.ts';
+import { packSample, unpackSample } from '../../src/loader/cache/sample-pack.ts';
+import { rgbaToUint8 } from '../../src/loader/worker/transforms.ts';
 import { prng } from './support/random.ts';
 
 function randomRgba(pixels: number, seed: number): Uint8ClampedArray {

@@ -1,6 +1,6 @@
 /** Pixel transforms (src/loader/transforms.ts): RGBA to channels and dtype, and fit geometry. */
 import { describe, expect, it } from 'vitest';
-import { normalizeTable, placement, rgbaToFloat32, rgbaToUint8 } from '../../src/loader/transforms.ts';
+import { normalizeTable, placement, rgbaToFloat32, rgbaToUint8 } from '../../src/loader/worker/transforms.ts';
 
 const CANARY = 0xa5;
 

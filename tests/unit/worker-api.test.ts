@@ -1,5 +1,5 @@
 /**
- * The worker API (src/loader/worker-api.ts), called directly and through
+ * The worker API (src/loader/worker/worker-api.ts), called directly and through
  * Comlink over a MessageChannel, with a FakeReader instead of the canvas.
  */
 import { MessageChannel } from 'node:worker_threads';
@@ -8,7 +8,7 @@ import { expose, releaseProxy, transfer, wrap, type Endpoint, type Remote } from
 import { resolveOptions } from '../../src/loader/options.ts';
 import type { BatchJob, LoaderWorkerApi, WorkerInit } from '../../src/loader/protocol.ts';
 import { S_BATCH, S_COUNT, SharedRing, SlotState, SlotView, slotLayout } from '../../src/loader/ring.ts';
-import { createWorkerApi } from '../../src/loader/worker-api.ts';
+import { createWorkerApi } from '../../src/loader/worker/worker-api.ts';
 import { FakeReader, expectedUint8, memSrc } from './support/fake-reader.ts';
 
 const IMAGE = { width: 2, height: 2, channels: 3 as const };

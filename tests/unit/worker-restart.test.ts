@@ -7,7 +7,7 @@
  * batch exactly once, in order, with the right pixels.
  */
 import { describe, expect, it } from 'vitest';
-import type { WorkerFault } from '../../src/loader/faults.ts';
+import type { WorkerFault } from '../../src/loader/testing/faults.ts';
 import { memDataset, memSrc } from './support/fake-reader.ts';
 import { bounded, flat, openLoader, range, sleep, takeEpoch, wrongPixels } from './support/loader-harness.ts';
 

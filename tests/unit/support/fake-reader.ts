@@ -5,7 +5,7 @@
  * same on every run and on every thread. The config is plain data: it travels
  * to worker threads as workerData.
  */
-import type { PhaseMark, PixelReader, ReadHints } from '../../../src/loader/decode.ts';
+import type { PhaseMark, PixelReader, ReadHints } from '../../../src/loader/worker/decode.ts';
 import type { ImageSource } from '../../../src/loader/dataset.ts';
 import { ImageDataset } from '../../../src/loader/dataset.ts';
 import { SampleLoadError, type SampleFailureReason } from '../../../src/loader/errors.ts';

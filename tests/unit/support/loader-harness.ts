@@ -8,7 +8,7 @@ import { onTestFinished } from 'vitest';
 import type { Batch } from '../../../src/loader/batch.ts';
 import { DataLoader } from '../../../src/loader/data-loader.ts';
 import type { ImageDataset } from '../../../src/loader/dataset.ts';
-import type { Fault } from '../../../src/loader/faults.ts';
+import type { Fault } from '../../../src/loader/testing/faults.ts';
 import type { DataLoaderOptions } from '../../../src/loader/options.ts';
 import type { RingMode } from '../../../src/loader/slot-pool.ts';
 import { FakeReader, expectedUint8, type FakeReaderConfig } from './fake-reader.ts';

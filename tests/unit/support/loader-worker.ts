@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { expose } from 'comlink';
-import { createWorkerApi } from '../../../src/loader/worker-api.ts';
+import { createWorkerApi } from '../../../src/loader/worker/worker-api.ts';
 import { FakeReader, type FakeReaderConfig } from './fake-reader.ts';
 import { parentEndpoint } from './threads.ts';
 

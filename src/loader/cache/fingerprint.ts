@@ -11,8 +11,8 @@
  *
  * Pure functions over plain values (WebCrypto for hashes): Node tests them.
  */
-import type { ImageSource } from './dataset.ts';
-import type { ResolvedOptions } from './options.ts';
+import type { ImageSource } from '../dataset.ts';
+import type { ResolvedOptions } from '../options.ts';
 
 /** What one cache entry holds; bump when that changes: 1 = the loader's channels, uint8, at the target size (sample-pack.ts). */
 export const CACHE_FORMAT = 1;

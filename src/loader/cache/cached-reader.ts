@@ -28,11 +28,11 @@
  *   sample at hand is still delivered from the decoded pixels. Loading never
  *   fails because of the cache.
  */
-import type { ImageSource } from './dataset.ts';
-import type { PhaseMark, PixelReader, ReadHints } from './decode.ts';
+import type { ImageSource } from '../dataset.ts';
+import type { PhaseMark, PixelReader, ReadHints } from '../worker/decode.ts';
 import { pixelFingerprint, sourceKey } from './fingerprint.ts';
-import type { ResolvedOptions } from './options.ts';
-import type { CacheReport } from './protocol.ts';
+import type { ResolvedOptions } from '../options.ts';
+import type { CacheReport } from '../protocol.ts';
 import { packSample, unpackSample } from './sample-pack.ts';
 import {
   CacheUnavailableError,

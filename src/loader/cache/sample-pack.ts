@@ -9,7 +9,7 @@
  * The pixel fingerprint holds the channel count, so an entry is only ever
  * unpacked for the channels it was packed for.
  */
-import { rgbaToUint8 } from './transforms.ts';
+import { rgbaToUint8 } from '../worker/transforms.ts';
 
 /** The sample's `channels` bytes per pixel, from the reader's RGBA; a new array. */
 export function packSample(rgba: Uint8ClampedArray, channels: 1 | 3 | 4): Uint8Array {

@@ -30,7 +30,7 @@
  *   worker decodes it: the loader's `onError` decides ('skip' lists it in
  *   `loader.stats().skipped` with reason 'decode'; `paths[index]` names it).
  */
-import { ImageDataset, type DeclaredShape } from './dataset.ts';
+import { ImageDataset, type DeclaredShape } from '../dataset.ts';
 import { listFileList, type FolderFile, type FolderListing } from './folder-listing.ts';
 
 /** Extensions of the formats Chromium's createImageBitmap decodes in a worker. */

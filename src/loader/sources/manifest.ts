@@ -3,7 +3,7 @@
  * validator. Every problem is reported with the URL, the field and the item,
  * so a broken manifest says where it is broken.
  */
-import { FeedlineError } from './errors.ts';
+import { FeedlineError } from '../errors.ts';
 
 export interface ManifestItem {
   /** Relative to the manifest's URL. */

@@ -20,9 +20,9 @@
  * written slot) or 'published' (the slot is published, the report is never
  * sent: the consumer may already hold the batch).
  */
-import type { ImageSource } from './dataset.ts';
-import type { PhaseMark, PixelReader, ReadHints } from './decode.ts';
-import type { BatchJob, BatchReport } from './protocol.ts';
+import type { ImageSource } from '../dataset.ts';
+import type { PhaseMark, PixelReader, ReadHints } from '../worker/decode.ts';
+import type { BatchJob, BatchReport } from '../protocol.ts';
 
 export interface WorkerFault {
   kind: 'exit' | 'throw' | 'hang';

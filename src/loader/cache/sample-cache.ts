@@ -30,7 +30,7 @@
  *   request is never an unhandled rejection.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { FeedlineError } from './errors.ts';
+import { FeedlineError } from '../errors.ts';
 
 export const SAMPLE_CACHE_DB = { name: 'feedline-sample-cache', version: 2 } as const;
 

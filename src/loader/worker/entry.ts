@@ -4,7 +4,7 @@
  * into ring slots. Started by src/loader/producers.ts.
  */
 import { expose } from 'comlink';
-import { CanvasPixelReader } from '../src/loader/decode.ts';
-import { createWorkerApi } from '../src/loader/worker-api.ts';
+import { CanvasPixelReader } from './decode.ts';
+import { createWorkerApi } from './worker-api.ts';
 
 expose(createWorkerApi((image, maxPixels) => new CanvasPixelReader(image, maxPixels)));

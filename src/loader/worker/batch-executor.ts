@@ -21,14 +21,14 @@ import {
   serializeError,
   type SampleFailure,
   type SampleFailureReason,
-} from './errors.ts';
-import { activeTimeout } from './active-timer.ts';
-import { newTally, sampleSource, type CacheTally, type SampleSource } from './cached-reader.ts';
+} from '../errors.ts';
+import { activeTimeout } from '../active-timer.ts';
+import { newTally, sampleSource, type CacheTally, type SampleSource } from '../cache/cached-reader.ts';
 import type { PixelReader, PhaseMark, ReadHints } from './decode.ts';
 import { Limiter } from './limiter.ts';
-import type { ResolvedOptions } from './options.ts';
-import type { BatchJob, BatchReport, JobSample, TraceEvent } from './protocol.ts';
-import { SlotState, type SlotView } from './ring.ts';
+import type { ResolvedOptions } from '../options.ts';
+import type { BatchJob, BatchReport, JobSample, TraceEvent } from '../protocol.ts';
+import { SlotState, type SlotView } from '../ring.ts';
 import { normalizeTable, rgbaToFloat32, rgbaToUint8 } from './transforms.ts';
 
 /** Absolute time in ms, comparable across threads. */

@@ -4,10 +4,10 @@
  * resize, crop or pad. Works in a worker and on the main thread; touches no
  * DOM API until it is called.
  */
-import { SampleLoadError } from './errors.ts';
-import type { ImageSource } from './dataset.ts';
+import { SampleLoadError } from '../errors.ts';
+import type { ImageSource } from '../dataset.ts';
 import { HEADER_MAX_BYTES, HEADER_PREFIX_BYTES, describeSize, readImageHeader, type HeaderInfo, type TextKind } from './image-header.ts';
-import { DEFAULT_MAX_PIXELS, type ImageOptions } from './options.ts';
+import { DEFAULT_MAX_PIXELS, type ImageOptions } from '../options.ts';
 import { placement } from './transforms.ts';
 
 /** Reads one sample as RGBA bytes at the target size. Implemented per platform. */

@@ -1,15 +1,15 @@
 /**
- * The loader worker's API, apart from how it is exposed: workers/ wraps it
+ * The loader worker's API, apart from how it is exposed: entry.ts wraps it
  * with Comlink.expose, and tests can drive it over a MessageChannel or
  * worker_threads with a fake PixelReader.
  */
 import { transfer } from 'comlink';
 import { BatchExecutor } from './batch-executor.ts';
 import type { PixelReader } from './decode.ts';
-import { FaultInjector, blockUntil, type WorkerPlatform } from './faults.ts';
-import type { ImageOptions } from './options.ts';
-import type { BatchJob, BatchReport, LoaderWorkerApi, TransferResult } from './protocol.ts';
-import { SharedRing, SlotView, slotLayout, type SlotLayout } from './ring.ts';
+import { FaultInjector, blockUntil, type WorkerPlatform } from '../testing/faults.ts';
+import type { ImageOptions } from '../options.ts';
+import type { BatchJob, BatchReport, LoaderWorkerApi, TransferResult } from '../protocol.ts';
+import { SharedRing, SlotView, slotLayout, type SlotLayout } from '../ring.ts';
 
 /** A browser worker ends itself with self.close(); other hosts pass their own. */
 const browserPlatform: WorkerPlatform = {
