@@ -45,15 +45,6 @@ export interface WorkerLike extends Endpoint {
   terminate(): unknown;
 }
 
-/** The browser's module worker running worker/entry.ts. */
-export function createModuleWorker(): WorkerLike {
-  // Static options: Vite bundles the worker from this exact expression.
-  return new Worker(new URL('./worker/entry.ts', import.meta.url), {
-    type: 'module',
-    name: 'feedline-loader',
-  });
-}
-
 /** One worker, from start to death: its calls reject with a WorkerError once it is dead. */
 export class WorkerProducer implements Producer {
   #inFlight = 0; // always equal to the number of load() calls not yet settled
