@@ -12,7 +12,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { DataLoader, ImageDataset, type DataLoaderOptions } from '../src/loader/index.ts';
 import { blobDataset } from '../tests/browser/blob-dataset.ts';
-import { DefaultUploader, DirectUploader, Trainer, affineFor, selectBackend, type UploadPath } from '../src/train/index.ts';
+import { Trainer, selectBackend, type UploadPath } from '../src/train/index.ts';
+import { DefaultUploader, DirectUploader, affineFor } from '../src/train/upload.ts';
 
 export interface UploadRun {
   path: UploadPath;

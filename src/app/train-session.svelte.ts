@@ -25,6 +25,7 @@
  */
 import { DataLoader, ImageDataset, OptionError, type Normalize } from '../loader/index.ts';
 import type { BackendChoice, BackendPreference, CheckpointInfo, StepTiming, Trainer } from '../train/index.ts';
+import { backendLine, backendParam } from './backend-line.ts';
 import { datasetEntry } from './datasets.ts';
 
 type TrainModule = typeof import('../train/index.ts');
@@ -69,6 +70,8 @@ export class TrainSession {
   /** Where a resumed run continued, or why it could not continue the data where it stopped. */
   resumeNote = $state<string | null>(null);
   choice = $state.raw<BackendChoice | null>(null);
+  /** The line under the backend badge (backend-line.ts); null until a backend is chosen. */
+  backendReason = $state<string | null>(null);
   uploadPath = $state<string | null>(null);
   step = $state(0);
   epoch = $state(0);
@@ -93,10 +96,10 @@ export class TrainSession {
   #source = 'the backend control';
 
   constructor(search: string) {
-    const wanted = new URLSearchParams(search).get('backend');
-    if (wanted) {
-      this.backend = wanted as BackendPreference; // validated by parsePreference in connect()
-      this.#source = `?backend=${wanted}`;
+    const param = backendParam(search);
+    if (param) {
+      this.backend = param.value as BackendPreference; // validated by parsePreference in connect()
+      this.#source = param.source;
     }
   }
 
@@ -119,11 +122,16 @@ export class TrainSession {
     if (!this.running) void this.#probe();
   }
 
+  #chose(choice: BackendChoice): void {
+    this.choice = choice;
+    this.backendReason = backendLine(choice, this.#source);
+  }
+
   async #probe(): Promise<void> {
     try {
       const train = await loadTrain();
       this.presets = train.PRESETS.map(({ name, description }) => ({ name, description }));
-      this.choice = await train.selectBackend(train.parsePreference(this.backend, this.#source), this.#source);
+      this.#chose(await train.selectBackend(train.parsePreference(this.backend, this.#source), this.#source));
       this.checkpoints = await train.Trainer.list();
     } catch (error) {
       this.#fail(error);
@@ -169,17 +177,16 @@ export class TrainSession {
       const backend = train.parsePreference(this.backend, this.#source);
       const checkpoint = resumeFrom ?? `${entry.id}-${this.preset}`;
       trainer = resumeFrom
-        ? await train.Trainer.load(resumeFrom, { backend, backendSource: this.#source, checkpoint })
+        ? await train.Trainer.load(resumeFrom, { backend, checkpoint })
         : new train.Trainer({
             model: this.preset,
             backend,
-            backendSource: this.#source,
             optimizer: this.optimizer,
             learningRate: this.learningRate,
             normalize: entry.normalize,
             checkpoint,
           });
-      this.choice = await trainer.ready;
+      this.#chose(await trainer.ready);
       if (abort.signal.aborted) return;
       const state = resumeFrom ? trainer.loaderState : null;
       // A reloaded page has lost the batch size control's value: the state knows the run's.

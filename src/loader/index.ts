@@ -1,4 +1,5 @@
 export { DataLoader, sharedMemoryAvailable, type IterateOptions, type LoaderEnvironment } from './data-loader.ts';
+export type { WorkerLike } from './producers.ts';
 export {
   ImageDataset,
   type DatasetItem,
@@ -10,23 +11,29 @@ export {
 export { Batch } from './batch.ts';
 export {
   ImageFolder,
-  IMAGE_EXTENSIONS,
   type FolderInput,
   type FolderSkipReason,
   type ImageFolderOptions,
   type SkippedEntry,
 } from './sources/image-folder.ts';
-export { listDrop, listEntries, listFileList, readAllEntries, type FolderFile, type FolderListing } from './sources/folder-listing.ts';
-export * from './errors.ts';
-export { ManifestError, checkManifest, validateManifest, type ItemProblem, type Manifest, type ManifestItem } from './sources/manifest.ts';
+export { listDrop, listFileList, type FolderFile, type FolderListing } from './sources/folder-listing.ts';
+export {
+  FeedlineError,
+  LoaderClosedError,
+  OptionError,
+  SampleError,
+  WorkerError,
+  type SampleFailure,
+  type SampleFailureReason,
+  type SerializedError,
+} from './errors.ts';
+export { ManifestError, type ItemProblem, type Manifest, type ManifestItem } from './sources/manifest.ts';
 export type { CacheMode, Channels, DataLoaderOptions, Fit, ImageOptions, Normalize, OnError } from './options.ts';
 export type { TraceEvent, TracePhase } from './protocol.ts';
 export type { CacheStats, EpochCacheStats, EpochEnd, EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';
-export { CacheUnavailableError, SAMPLE_CACHE_DB, clearSampleCache, sampleCacheInfo, type SampleCacheInfo } from './cache/sample-cache.ts';
+export { clearSampleCache, sampleCacheInfo, type SampleCacheInfo } from './cache/sample-cache.ts';
 export type { RingMode } from './slot-pool.ts';
 export type { PixelReader, ReadHints } from './worker/decode.ts';
 export type { LoaderState, StateBasis } from './loader-state.ts';
 export type { RestartRecord } from './worker-supervisor.ts';
 export type { Fault, FreezeFault, WorkerFault } from './testing/faults.ts';
-export { readImageHeader, type HeaderInfo, type ImageFormat } from './worker/image-header.ts';
-export { ringSlotCount } from './ring.ts';

@@ -45,21 +45,16 @@ const initErrors = new Map<string, unknown>();
 const wrapped = new Set<string>();
 const lostDevices = new WeakSet<GPUDevice>();
 
-/** Reads `?backend=` from a query string: 'auto' when absent. */
-export function backendFromUrl(search: string): BackendPreference {
-  const value = new URLSearchParams(search).get('backend');
-  if (value === null || value === '') return 'auto';
-  return parsePreference(value, 'URL parameter `?backend=`');
-}
-
 export function parsePreference(value: unknown, what = '`backend`'): BackendPreference {
   if (value === 'auto' || BACKENDS.includes(value as BackendName)) return value as BackendPreference;
   throw new OptionError(`${what} must be 'auto', ${BACKENDS.map((b) => `'${b}'`).join(', ')}; got ${JSON.stringify(value)}.`);
 }
 
 /**
- * Makes `preference` the active tfjs backend and says why. `source` names who
- * forced it, for the reason line ("forced by ?backend=webgl").
+ * Makes `preference` the active tfjs backend and says why. `source` names the
+ * API that forced it, for the reason and the error ("forced by `new
+ * Trainer({ backend })`"); a page that wants its own words composes its line
+ * from `forced`.
  */
 export async function selectBackend(preference: BackendPreference = 'auto', source = 'the caller'): Promise<BackendChoice> {
   const forced = preference !== 'auto';
@@ -178,10 +173,4 @@ function watchDevice(device: GPUDevice): void {
 /** The active backend's GPUDevice when it is WebGPU; else null. */
 export function currentDevice(): GPUDevice | null {
   return tf.getBackend() === 'webgpu' ? (tf.backend() as WebGPUBackend).device : null;
-}
-
-/** The active tfjs backend's name, if it is one Feedline knows. */
-export function activeBackend(): BackendName | null {
-  const name = tf.getBackend();
-  return BACKENDS.includes(name as BackendName) ? (name as BackendName) : null;
 }

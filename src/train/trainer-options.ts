@@ -17,8 +17,6 @@ export interface TrainerOptions {
   model: string | tf.LayersModel;
   /** 'auto' (default) tries webgpu, webgl, cpu; a name forces one; a `selectBackend()` result is used as is. */
   backend?: BackendPreference | BackendChoice;
-  /** Who forces the backend, for the reason line (e.g. '?backend=webgl'). */
-  backendSource?: string;
   optimizer?: OptimizerName;
   /** Default 1e-3 for adam, 0.1 for sgd. */
   learningRate?: number;

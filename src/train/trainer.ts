@@ -67,7 +67,7 @@ export class Trainer {
     this.#uploadPath = resolved.upload;
     this.normalize = resolved.normalize;
     this.checkpoint = resolved.checkpoint;
-    this.ready = this.#start(options.backend ?? 'auto', options.backendSource ?? '`new Trainer({ backend })`');
+    this.ready = this.#start(options.backend ?? 'auto', '`new Trainer({ backend })`');
     this.ready.catch(() => {}); // reported through fit/evaluate; unobserved is not unhandled
   }
 
@@ -259,7 +259,7 @@ export class Trainer {
    * `overrides` may change the backend, learning rate, optimizer, checkpoint.
    */
   static async load(name: string, overrides: Partial<Omit<TrainerOptions, 'model'>> = {}): Promise<Trainer> {
-    const source = overrides.backendSource ?? '`Trainer.load(name, { backend })`';
+    const source = '`Trainer.load(name, { backend })`';
     const backend = overrides.backend ?? 'auto';
     const choice = typeof backend === 'object' ? backend : await selectBackend(parsePreference(backend), source);
     const { model, record } = await loadCheckpoint(name);

@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import * as loader from '../../src/loader/index.ts';
 import * as train from '../../src/train/index.ts';
+import { currentDevice } from '../../src/train/backend.ts';
+import { DefaultUploader, DirectUploader, affineFor } from '../../src/train/upload.ts';
 import type { DataLoaderOptions } from '../../src/loader/index.ts';
 import { blobDataset } from './blob-dataset.ts';
 
@@ -63,7 +65,10 @@ const problems: string[] = [];
 window.addEventListener('unhandledrejection', (e) => problems.push(`unhandledrejection: ${String(e.reason)}`));
 window.addEventListener('error', (e) => problems.push(`error: ${e.message}`));
 
-const api = { tf, loader, train, mnist, mnistSubset, mnistInMemory, recordBatches, MNIST_NORMALIZE, kept, problems };
+/** What the package does not export, for the tests that check it directly. */
+const internal = { DefaultUploader, DirectUploader, affineFor, currentDevice };
+
+const api = { tf, loader, train, internal, mnist, mnistSubset, mnistInMemory, recordBatches, MNIST_NORMALIZE, kept, problems };
 declare global {
   interface Window {
     train: typeof api;

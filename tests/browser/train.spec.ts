@@ -35,7 +35,7 @@ test('auto picks WebGPU where the browser has it and says why; a forced backend 
   const { auto, forced } = await page.evaluate(async () => {
     const { train } = window.train;
     const auto = await train.selectBackend('auto');
-    const forced = await train.selectBackend(train.backendFromUrl('?backend=cpu'), '?backend=cpu');
+    const forced = await train.selectBackend('cpu', '?backend=cpu');
     return { auto, forced };
   });
   expect(auto).toMatchObject({ name: 'webgpu', forced: false, fallbacks: [], reason: 'webgpu is the fastest backend available' });
@@ -59,10 +59,10 @@ test('the direct path unpacks ring-like SharedArrayBuffer batches to the default
   await open(page);
   await requireWebGPU(page);
   const r = await page.evaluate(async () => {
-    const { train, loader, tf } = window.train;
+    const { loader, tf, internal } = window.train;
     const shape: [number, number, number, number] = [2, 3, 5, 3]; // 90 bytes: 22 words and a 2-byte tail
     const bytes = Uint8Array.from({ length: 90 }, (_, i) => (i * 37 + 11) & 255);
-    const affine = train.affineFor({ mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.5] }, 3);
+    const affine = internal.affineFor({ mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.5] }, 3);
     let released = 0;
     const batchOf = (images: Uint8Array) =>
       new loader.Batch({
@@ -78,11 +78,11 @@ test('the direct path unpacks ring-like SharedArrayBuffer batches to the default
       });
     const slot = new Uint8Array(new SharedArrayBuffer(96), 0, 90); // as a ring slot's view
     slot.set(bytes);
-    const direct = new train.DirectUploader(affine);
+    const direct = new internal.DirectUploader(affine);
     const viaDirect = direct.upload(batchOf(slot));
     const releasedByUpload = released;
     slot.fill(0); // a worker refilling the released slot
-    const baseline = new train.DefaultUploader(affine);
+    const baseline = new internal.DefaultUploader(affine);
     const viaDefault = baseline.upload(batchOf(bytes.slice()));
     // A second batch through the same reused GPU buffer before anything is read back:
     // its writeBuffer must not overtake the first batch's unpack.
@@ -329,11 +329,11 @@ test('a lost WebGPU device stops the run with DeviceLostError and its metrics; t
   await open(page);
   await requireWebGPU(page);
   const r = await page.evaluate(async () => {
-    const { train, loader, mnistInMemory } = window.train;
+    const { train, loader, mnistInMemory, internal } = window.train;
     const dataset = await mnistInMemory('train', 48); // 3 steps of 16 an epoch
     const data = new loader.DataLoader(dataset, { batchSize: 16, numWorkers: 2 });
     const trainer = new train.Trainer({ model: 'linear', backend: 'webgpu', checkpoint: 'lost-run', lossEvery: 1 });
-    const device = (await trainer.ready) && train.currentDevice()!;
+    const device = (await trainer.ready) && internal.currentDevice()!;
     const epochs: number[] = [];
     const error = await trainer
       .fit(data, {
@@ -357,7 +357,7 @@ test('a lost WebGPU device stops the run with DeviceLostError and its metrics; t
     resumed.dispose();
     // A later WebGPU choice gets a fresh device, not the dead one.
     await train.selectBackend('webgpu');
-    const fresh = train.currentDevice();
+    const fresh = internal.currentDevice();
     data.close();
     return { error, lost, epochs, checkpoints, history, after, freshDevice: fresh !== null && fresh !== device };
   });

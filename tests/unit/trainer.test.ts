@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '../../src/loader/index.ts';
-import { Trainer, affineFor, backendFromUrl, parsePreference, selectBackend } from '../../src/train/index.ts';
+import { Trainer, parsePreference, selectBackend } from '../../src/train/index.ts';
+import { affineFor } from '../../src/train/upload.ts';
 import { memDataset } from './support/fake-reader.ts';
 import { MODES, openLoader } from './support/loader-harness.ts';
 
@@ -30,10 +31,9 @@ describe('backend choice', () => {
     );
   });
 
-  it('reads ?backend= from a query string and rejects unknown names', () => {
-    expect(backendFromUrl('?backend=webgl&coi=0')).toBe('webgl');
-    expect(backendFromUrl('?coi=0')).toBe('auto');
-    expect(() => backendFromUrl('?backend=metal')).toThrow(/`\?backend=` must be 'auto', 'webgpu', 'webgl', 'cpu'; got "metal"/);
+  it('rejects unknown backend names, naming who asked', () => {
+    expect(parsePreference('webgl')).toBe('webgl');
+    expect(() => parsePreference('metal', '`?backend=`')).toThrow(/`\?backend=` must be 'auto', 'webgpu', 'webgl', 'cpu'; got "metal"/);
     expect(() => parsePreference(3)).toThrow(OptionError);
   });
 });
