@@ -4,6 +4,7 @@ export { BACKENDS, parsePreference, selectBackend } from './backend.ts';
 export type { BackendChoice, BackendFallback, BackendName, BackendPreference } from './backend.ts';
 export { PRESETS, preset, type InputShape, type Preset, type PresetName } from './models.ts';
 export type { UploadPath } from './upload.ts';
+export { loaderAsTfDataset, type TfDatasetElement, type TfDatasetOptions } from './tf-dataset.ts';
 export type { Evaluation } from './evaluate.ts';
 export type { EpochEvent, FitOptions, FitResult, StepEvent, StepTiming } from './fit-types.ts';
 export type { CheckpointInfo, CheckpointRecord } from './checkpoints.ts';
