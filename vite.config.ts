@@ -37,6 +37,10 @@ export default defineConfig({
   appType: 'mpa',
   // Module workers: the default 'iife' format cannot code-split a worker.
   worker: { format: 'es' },
+  // Every page but the package test's fixture app, which imports 'feedline' as installed elsewhere.
+  optimizeDeps: { entries: ['**/*.html', '!tests/package/**'] },
+  // The dev page's build; dist/ is the library's (npm run build:lib), which the package ships.
+  build: { outDir: 'dist-app' },
   server: { port: 5173 },
   preview: { port: 4173 },
   test: {
