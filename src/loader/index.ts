@@ -19,6 +19,7 @@ export {
 export { listDrop, listEntries, listFileList, readAllEntries, type FolderFile, type FolderListing } from './sources/folder-listing.ts';
 export * from './errors.ts';
 export { ManifestError, checkManifest, validateManifest, type ItemProblem, type Manifest, type ManifestItem } from './sources/manifest.ts';
+export type { ShardEntry, ShardSample, ShardSplit } from './sources/shard-manifest.ts';
 export type { CacheMode, Channels, DataLoaderOptions, Fit, ImageOptions, Normalize, OnError } from './options.ts';
 export type { TraceEvent, TracePhase } from './protocol.ts';
 export type { CacheStats, EpochCacheStats, EpochEnd, EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';

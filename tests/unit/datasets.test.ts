@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateManifest, type Manifest } from '../../src/loader/sources/manifest.ts';
+import { validateManifest, type Manifest, type ManifestItem } from '../../src/loader/sources/manifest.ts';
 import { MNIST, makeMnist, readRawDigit } from '../../scripts/make-mnist.ts';
 import { SHAPES, makeShapes, planShapes, shapePixels } from '../../scripts/make-shapes.ts';
 import { jpegEncoder } from '../../scripts/datasets/jpeg-encoder.ts';
@@ -20,8 +20,10 @@ import { below, prng } from './support/random.ts';
 const temp = mkdtempSync(join(tmpdir(), 'feedline-datasets-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-const readManifest = (dir: string): Manifest => validateManifest(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), dir);
-const allItems = (m: Manifest) => Object.values(m.splits).flat();
+type FileManifest = Manifest<ManifestItem[]>;
+const readManifest = (dir: string): FileManifest =>
+  validateManifest(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), dir) as FileManifest;
+const allItems = (m: FileManifest) => Object.values(m.splits).flat();
 
 /** Every file under `dir` (relative paths, sorted), the `.version` stamp included. */
 function listFiles(dir: string): string[] {
@@ -81,7 +83,7 @@ describe('stratifiedSplit', () => {
 describe('make-mnist', () => {
   const a = join(temp, 'mnist-a');
   const b = join(temp, 'mnist-b');
-  let manifest: Manifest;
+  let manifest: FileManifest;
   beforeAll(() => {
     expect(makeMnist(a).written).toBe(true);
     expect(makeMnist(b).written).toBe(true);
