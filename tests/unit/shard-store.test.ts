@@ -191,11 +191,13 @@ describe('ShardStore', () => {
     server.files.set('/plain.tar', { bytes });
     server.files.set('/label.tar', { bytes: withBadLabel });
     const store = newStore();
-    expect((await store.readIndex({ url: server.url('/plain.tar') })).map((s) => [s.key, s.label])).toEqual([
+    const index = await store.readIndex({ url: server.url('/plain.tar') });
+    expect(index.samples.map((s) => [s.key, s.label])).toEqual([
       ['00000', 0],
       ['00001', 1],
       ['00002', 2],
     ]);
+    expect([index.bytes, index.indexedFrom]).toEqual([bytes.length, 'headers']);
     const lease = await store.acquire({ url: server.url('/label.tar') });
     expect(lease.sample('00001')).toMatchObject({ ok: false, reason: 'manifest', message: 'its "00001.cls" holds "9", not a class index in 0..2' });
     expect(store.stats()).toMatchObject({ headerIndexed: 2, requests: 2 });

@@ -45,6 +45,11 @@ export class ShardLease {
     return this.#entry.url;
   }
 
+  /** The shard's size in bytes as fetched; 0 for a shard that failed. */
+  get bytes(): number {
+    return this.#entry.size;
+  }
+
   /** The index in force: the manifest's, or read from the tar headers. Empty for a shard that failed. */
   get samples(): readonly GroupedSample[] {
     return this.#entry.check?.samples ?? [];

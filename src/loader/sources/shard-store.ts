@@ -77,6 +77,13 @@ export interface ShardStoreOptions {
   fetch?: typeof fetch;
 }
 
+/** What readIndex tells of a shard. */
+export interface ShardIndex {
+  samples: readonly GroupedSample[];
+  bytes: number;
+  indexedFrom: 'manifest' | 'headers';
+}
+
 export interface ShardStoreStats {
   /** Shard fetches started: one per shard per load, plus refetches after eviction or a retried failure. */
   requests: number;
@@ -150,12 +157,16 @@ export class ShardStore {
     return new ShardLease(entry, () => this.#unpin(entry));
   }
 
-  /** The samples of a shard (its manifest index, or read from its tar headers); throws its ShardError if it failed. */
-  async readIndex(ref: ShardRef, options: { signal?: AbortSignal } = {}): Promise<readonly GroupedSample[]> {
+  /**
+   * A shard's samples (its manifest index, or read from its tar headers) and
+   * size, for a dataset that must know them before loading; the shard stays
+   * resident while the budget allows. Throws its ShardError if it failed.
+   */
+  async readIndex(ref: ShardRef, options: { signal?: AbortSignal } = {}): Promise<ShardIndex> {
     const lease = await this.acquire(ref, options);
     try {
       if (lease.failure) throw lease.failure;
-      return lease.samples;
+      return { samples: lease.samples, bytes: lease.bytes, indexedFrom: lease.indexedFrom! };
     } finally {
       lease.release();
     }
