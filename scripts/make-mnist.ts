@@ -12,6 +12,11 @@
  * is a seeded shuffle of the source order, so the manifest (sorted by id)
  * interleaves the classes the way the original files do.
  *
+ * The same PNGs packed as WebDataset shards: `shards/<split>-000000.tar`...
+ * with `shards/manifest.json` holding their index. Sample i of a split is
+ * the same image in both manifests (key = its id), so both give the same
+ * batches.
+ *
  *   npx tsx scripts/make-mnist.ts [--force]
  */
 import { readFileSync } from 'node:fs';
@@ -21,6 +26,7 @@ import { encode } from 'fast-png';
 import { mixSeed, mulberry32 } from '../src/loader/sampler.ts';
 import { fileWriter, isCurrent, isMainModule, repoRoot, resetDir, writeStamp } from './datasets/output-dir.ts';
 import { toItem, writeManifest, type PlannedItem } from './datasets/manifest-writer.ts';
+import { writeShardDataset } from './datasets/shard-writer.ts';
 import { shuffleInPlace, stratifiedSplit } from './datasets/stratified-split.ts';
 
 export const MNIST = {
@@ -34,7 +40,9 @@ export const MNIST = {
   seed: 0x6d6e6973, // 'mnis'
 } as const;
 
-const VERSION = 1; // bump when the layout, the split or the encoding changes
+const VERSION = 2; // bump when the layout, the split or the encoding changes (2: shards)
+/** Shards of about 4 MiB: MNIST's 8,000 train digits make a few, so a windowed order has shards to shuffle. */
+export const MNIST_SHARD_BYTES = 4 * 1024 * 1024;
 const STAMP = `mnist v${VERSION}`;
 const PIXELS = MNIST.width * MNIST.height;
 
@@ -109,25 +117,33 @@ export interface GenerateResult {
   images: number;
   /** Total bytes of the image files written. */
   bytes: number;
+  /** Total bytes of the shards written. */
+  shardBytes: number;
 }
 
 /** Writes the dataset into `out` unless it is current there (or `force`). */
 export function makeMnist(out: string = defaultMnistDir, { force = false } = {}): GenerateResult {
-  if (!force && isCurrent(out, STAMP)) return { written: false, out, images: 0, bytes: 0 };
+  if (!force && isCurrent(out, STAMP)) return { written: false, out, images: 0, bytes: 0, shardBytes: 0 };
   const plan = planMnist(loadMnistSamples());
   resetDir(out);
   const write = fileWriter(out);
   let bytes = 0;
+  const pngs: Uint8Array[] = [];
   for (const item of [...plan.splits.train, ...plan.splits.test]) {
     const png = encode({ width: MNIST.width, height: MNIST.height, data: plan.byId[item.id].pixels, channels: 1, depth: 8 });
     write(item.src, png);
+    pngs[item.id] = png;
     bytes += png.byteLength;
   }
   const { name, classes, width, height, channels } = MNIST;
+  const header = { name, classes: [...classes], width, height, channels };
   const splits = { train: plan.splits.train.map(toItem), test: plan.splits.test.map(toItem) };
-  writeManifest(out, { name, classes: [...classes], width, height, channels, splits });
+  writeManifest(out, { ...header, splits });
+  const packed = (items: PlannedItem[]) =>
+    items.map((item) => ({ key: String(item.id).padStart(5, '0'), ext: 'png', image: pngs[item.id], label: item.label }));
+  const shardBytes = writeShardDataset(join(out, 'shards'), header, { train: packed(plan.splits.train), test: packed(plan.splits.test) }, MNIST_SHARD_BYTES);
   writeStamp(out, STAMP);
-  return { written: true, out, images: plan.byId.length, bytes };
+  return { written: true, out, images: plan.byId.length, bytes, shardBytes };
 }
 
 if (isMainModule(import.meta.url)) {
@@ -135,10 +151,10 @@ if (isMainModule(import.meta.url)) {
   const result = makeMnist(defaultMnistDir, { force: process.argv.includes('--force') });
   if (result.written) {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const mb = (result.bytes / 1e6).toFixed(1);
+    const mb = (n: number) => (n / 1e6).toFixed(1);
     console.log(
-      `mnist: wrote ${result.images} PNGs (${MNIST.train} train / ${result.images - MNIST.train} test, ${mb} MB) ` +
-        `and manifest.json to ${relative(process.cwd(), result.out) || '.'} in ${seconds} s`,
+      `mnist: wrote ${result.images} PNGs (${MNIST.train} train / ${result.images - MNIST.train} test, ${mb(result.bytes)} MB), ` +
+        `manifest.json and their shards (shards/, ${mb(result.shardBytes)} MB) to ${relative(process.cwd(), result.out) || '.'} in ${seconds} s`,
     );
   }
 }

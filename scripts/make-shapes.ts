@@ -6,7 +6,9 @@
  *
  * Picture i shows class i % 6 and is drawn from its own seed mixSeed(seed, i),
  * so a smaller `count` writes exactly the first pictures of the full set.
- * Layout: `<split>/<class>/<id>.jpg`, ImageFolder style.
+ * Layout: `<split>/<class>/<id>.jpg`, ImageFolder style; the same JPEGs
+ * packed as WebDataset shards under `shards/` with their own manifest
+ * (sample i of a split is the same image in both).
  *
  *   npx tsx scripts/make-shapes.ts [--force]
  */
@@ -15,6 +17,7 @@ import { mixSeed, mulberry32 } from '../src/loader/sampler.ts';
 import { fileWriter, isCurrent, isMainModule, repoRoot, resetDir, writeStamp } from './datasets/output-dir.ts';
 import { jpegEncoder, type EncodeJpeg } from './datasets/jpeg-encoder.ts';
 import { toItem, writeManifest, type PlannedItem } from './datasets/manifest-writer.ts';
+import { writeShardDataset } from './datasets/shard-writer.ts';
 import { renderScene, SHAPE_CLASSES } from './datasets/shape-scene.ts';
 import { stratifiedSplit } from './datasets/stratified-split.ts';
 
@@ -29,7 +32,9 @@ export const SHAPES = {
   seed: 0x73686170, // 'shap'
 };
 
-const VERSION = 1; // bump when the drawing, the layout, the split or the encoding changes
+const VERSION = 2; // bump when the drawing, the layout, the split or the encoding changes (2: shards)
+/** Shards of about 4 MiB: the 2,000 train JPEGs make several. */
+export const SHAPES_SHARD_BYTES = 4 * 1024 * 1024;
 
 export const defaultShapesDir = join(repoRoot, 'public', 'datasets', SHAPES.name);
 
@@ -89,14 +94,20 @@ export function makeShapes(out: string = defaultShapesDir, options: ShapesOption
   resetDir(out);
   const write = fileWriter(out);
   const sizes: number[] = new Array(count);
+  const jpegs: Uint8Array[] = new Array(count);
   for (const item of [...splits.train, ...splits.test]) {
     const bytes = shapeJpeg(item.id);
     write(item.src, bytes);
+    jpegs[item.id] = bytes;
     sizes[item.id] = bytes.byteLength;
   }
   const { name, classes, size, channels } = SHAPES;
+  const header = { name, classes, width: size, height: size, channels };
   const manifestSplits = { train: splits.train.map(toItem), test: splits.test.map(toItem) };
-  writeManifest(out, { name, classes, width: size, height: size, channels, splits: manifestSplits });
+  writeManifest(out, { ...header, splits: manifestSplits });
+  const packed = (items: PlannedItem[]) =>
+    items.map((item) => ({ key: String(item.id).padStart(5, '0'), ext: 'jpg', image: jpegs[item.id], label: item.label }));
+  writeShardDataset(join(out, 'shards'), header, { train: packed(splits.train), test: packed(splits.test) }, SHAPES_SHARD_BYTES);
   writeStamp(out, stamp);
   return { written: true, out, sizes, splits };
 }
@@ -112,7 +123,7 @@ if (isMainModule(import.meta.url)) {
     console.log(
       `shapes: wrote ${result.sizes.length} JPEGs (${train.length} train / ${test.length} test; ` +
         `${kb(total / result.sizes.length)} KiB avg, ${kb(Math.min(...result.sizes))}-${kb(Math.max(...result.sizes))} KiB, ` +
-        `${(total / 1e6).toFixed(1)} MB) and manifest.json to ${relative(process.cwd(), result.out) || '.'} in ${seconds} s`,
+        `${(total / 1e6).toFixed(1)} MB), manifest.json and their shards (shards/) to ${relative(process.cwd(), result.out) || '.'} in ${seconds} s`,
     );
   }
 }

@@ -4,6 +4,7 @@
  */
 import { OptionError } from './errors.ts';
 import { ManifestError, checkManifest } from './sources/manifest.ts';
+import { isShardSplit } from './sources/shard-manifest.ts';
 
 /** A URL (absolute, or relative to the page) or a Blob/File. */
 export type ImageSource = string | Blob;
@@ -148,6 +149,10 @@ export class ImageDataset {
     if (!items) {
       const known = Object.keys(manifest.splits).join(', ') || 'none';
       throw new ManifestError(absolute, `it has no split "${split}" (splits: ${known})`);
+    }
+    if (isShardSplit(items)) {
+      // The shard form validates (checkManifest) but loads once the loader's ShardStore is wired in.
+      throw new ManifestError(absolute, `the split "${split}" is packed in shards, which \`ImageDataset.fromManifest\` cannot load yet; use a per-file manifest`);
     }
     const invalid = new Map(problems.filter((p) => p.split === split).map((p) => [p.index, p.problem]));
     if (options.strict && invalid.size > 0) throw new ManifestError(absolute, invalid.values().next().value!);

@@ -28,6 +28,7 @@ export {
   type SerializedError,
 } from './errors.ts';
 export { ManifestError, type ItemProblem, type Manifest, type ManifestItem } from './sources/manifest.ts';
+export type { ShardEntry, ShardSample, ShardSplit } from './sources/shard-manifest.ts';
 export type { CacheMode, Channels, DataLoaderOptions, Fit, ImageOptions, Normalize, OnError } from './options.ts';
 export type { TraceEvent, TracePhase } from './protocol.ts';
 export type { CacheStats, EpochCacheStats, EpochEnd, EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateManifest, type Manifest } from '../../src/loader/sources/manifest.ts';
+import { validateManifest, type Manifest, type ManifestItem } from '../../src/loader/sources/manifest.ts';
+import type { ShardEntry, ShardSplit } from '../../src/loader/sources/shard-manifest.ts';
+import { checkShard } from '../../src/loader/sources/shard-check.ts';
 import { MNIST, makeMnist, readRawDigit } from '../../scripts/make-mnist.ts';
 import { SHAPES, makeShapes, planShapes, shapePixels } from '../../scripts/make-shapes.ts';
 import { jpegEncoder } from '../../scripts/datasets/jpeg-encoder.ts';
@@ -18,10 +20,13 @@ import { stratifiedSplit, trainQuotas } from '../../scripts/datasets/stratified-
 import { below, prng } from './support/random.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'feedline-datasets-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+// Tens of thousands of files: give the clean-up time on a busy machine.
+afterAll(() => rmSync(temp, { recursive: true, force: true }), 60_000);
 
-const readManifest = (dir: string): Manifest => validateManifest(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), dir);
-const allItems = (m: Manifest) => Object.values(m.splits).flat();
+type FileManifest = Manifest<ManifestItem[]>;
+const readManifest = (dir: string): FileManifest =>
+  validateManifest(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), dir) as FileManifest;
+const allItems = (m: FileManifest) => Object.values(m.splits).flat();
 
 /** Every file under `dir` (relative paths, sorted), the `.version` stamp included. */
 function listFiles(dir: string): string[] {
@@ -35,6 +40,34 @@ function expectSameTrees(a: string, b: string): void {
   const files = listFiles(a);
   expect(listFiles(b)).toEqual(files);
   for (const file of files) expect(readFileSync(join(b, file)).equals(readFileSync(join(a, file))), file).toBe(true);
+}
+
+/**
+ * The shard variant (`dir/shards/`) holds the per-file dataset's images:
+ * sample i of each split the same bytes and label, keyed by the file's id,
+ * and every shard passes the loader's own checks (index against tar, headers).
+ */
+function expectShardsMatchFiles(dir: string): void {
+  const files = readManifest(dir);
+  const shards = validateManifest(JSON.parse(readFileSync(join(dir, 'shards', 'manifest.json'), 'utf8')), dir) as Manifest<ShardSplit>;
+  expect(shards.classes).toEqual(files.classes);
+  expect(Object.keys(shards.splits)).toEqual(Object.keys(files.splits));
+  for (const [split, items] of Object.entries(files.splits)) {
+    const entries = shards.splits[split].shards as ShardEntry[];
+    const flat = entries.flatMap((shard) => {
+      const bytes = new Uint8Array(readFileSync(join(dir, 'shards', shard.url)));
+      expect(bytes.length).toBe(shard.bytes);
+      const check = checkShard(bytes, { url: shard.url, index: shard.samples, classCount: files.classes.length, maxPixels: 1e8 });
+      expect(check.failures.size, shard.url).toBe(0);
+      return shard.samples.map((s) => ({ key: s.key, label: s.label, bytes: Buffer.from(bytes.subarray(s.offset, s.offset + s.length)) }));
+    });
+    expect(flat).toHaveLength(items.length);
+    items.forEach((item, i) => {
+      expect(flat[i].key, item.src).toBe(item.src.slice(-9, -4));
+      expect(flat[i].label).toBe(item.label);
+      expect(flat[i].bytes.equals(readFileSync(join(dir, item.src))), item.src).toBe(true);
+    });
+  }
 }
 
 /** Checks a split's invariants against the class counts of all samples. */
@@ -81,7 +114,7 @@ describe('stratifiedSplit', () => {
 describe('make-mnist', () => {
   const a = join(temp, 'mnist-a');
   const b = join(temp, 'mnist-b');
-  let manifest: Manifest;
+  let manifest: FileManifest;
   beforeAll(() => {
     expect(makeMnist(a).written).toBe(true);
     expect(makeMnist(b).written).toBe(true);
@@ -89,6 +122,11 @@ describe('make-mnist', () => {
   }, 60_000);
 
   it('writes the same bytes on every run', () => expectSameTrees(a, b));
+
+  it('packs the same PNGs into shards of about 4 MiB, sample i the same in both manifests', () => {
+    expectShardsMatchFiles(a);
+    expect(listFiles(join(a, 'shards'))).toEqual(['manifest.json', 'test-000000.tar', 'train-000000.tar', 'train-000001.tar', 'train-000002.tar', 'train-000003.tar']);
+  });
 
   it('skips a folder that is current', () => {
     expect(makeMnist(a).written).toBe(false);
@@ -144,6 +182,8 @@ describe('make-shapes', () => {
 
   it('writes the same bytes on every run', () => expectSameTrees(a, b));
 
+  it('packs the same JPEGs into shards, sample i the same in both manifests', () => expectShardsMatchFiles(a));
+
   it('skips a folder that is current, and rebuilds it with force or for another count', () => {
     expect(makeShapes(a, { count }).written).toBe(false);
     const c = join(temp, 'shapes-c');
@@ -151,7 +191,7 @@ describe('make-shapes', () => {
     expect(makeShapes(c, { count: 12, force: true }).written).toBe(true);
     expect(makeShapes(c, { count: 18 }).written).toBe(true);
     expect(listFiles(c).filter((f) => f.endsWith('.jpg'))).toHaveLength(18);
-    expect(readFileSync(join(c, '.version'), 'utf8')).toBe('shapes v1 count=18\n');
+    expect(readFileSync(join(c, '.version'), 'utf8')).toBe('shapes v2 count=18\n');
   });
 
   it('writes a manifest the loader accepts, with the declared size and classes', () => {

@@ -4,6 +4,7 @@
  * so a broken manifest says where it is broken.
  */
 import { FeedlineError } from '../errors.ts';
+import { checkShardSplit, isShardSplit, type ShardSplit } from './shard-manifest.ts';
 
 export interface ManifestItem {
   /** Relative to the manifest's URL. */
@@ -11,13 +12,15 @@ export interface ManifestItem {
   label: number;
 }
 
-export interface Manifest {
+/** `Split` narrows the splits' form: `Manifest<ManifestItem[]>` has per-file splits only. */
+export interface Manifest<Split extends ManifestItem[] | ShardSplit = ManifestItem[] | ShardSplit> {
   name: string;
   classes: string[];
   width?: number;
   height?: number;
   channels?: 1 | 3 | 4;
-  splits: Record<string, ManifestItem[]>;
+  /** Per split: one item per image file, or the shard form (shard-manifest.ts). */
+  splits: Record<string, Split>;
 }
 
 export class ManifestError extends FeedlineError {
@@ -79,8 +82,13 @@ export function checkManifest(value: unknown, url: string): { manifest: Manifest
   }
   const problems: ItemProblem[] = [];
   for (const [split, items] of Object.entries(m.splits as Record<string, unknown>)) {
-    if (!Array.isArray(items)) fail(`"splits.${split}" must be an array of { src, label } items`);
-    checkItems(items as unknown[], split, classes.length, (index, problem) => problems.push({ split, index, problem }));
+    const report = (index: number, problem: string) => void problems.push({ split, index, problem });
+    if (isShardSplit(items)) {
+      checkShardSplit(items, split, classes.length, fail, report);
+      continue;
+    }
+    if (!Array.isArray(items)) fail(`"splits.${split}" must be an array of { src, label } items, or { "shards": ... }`);
+    checkItems(items as unknown[], split, classes.length, report);
   }
   return { manifest: value as Manifest, problems };
 }

@@ -132,6 +132,23 @@ export async function inspect(blob: Blob, maxPixels: number): Promise<HeaderInfo
     have = next;
     header = readImageHeader(new Uint8Array(await blob.slice(0, have).arrayBuffer()));
   }
+  refuseHeader(header, maxPixels);
+  return header;
+}
+
+/**
+ * inspect() for bytes already in memory (a fetched shard): the same refusals
+ * without reading anything again. Looks at most HEADER_MAX_BYTES in, as
+ * inspect() does.
+ */
+export function inspectBytes(bytes: Uint8Array, maxPixels: number): HeaderInfo {
+  const header = readImageHeader(bytes.subarray(0, HEADER_MAX_BYTES));
+  refuseHeader(header, maxPixels);
+  return header;
+}
+
+/** Throws the SampleLoadError for a header that must not reach the decoder: text, or more than `maxPixels`. */
+function refuseHeader(header: HeaderInfo, maxPixels: number): void {
   if (header.kind === 'text') {
     const what = TEXT_KINDS[header.text];
     const svg = header.text === 'svg' ? ': createImageBitmap cannot decode SVG from a Blob, rasterize it first' : '';
@@ -144,7 +161,6 @@ export async function inspect(blob: Blob, maxPixels: number): Promise<HeaderInfo
         `more than \`maxPixels\` (${maxPixels}); refused before decoding (raise \`maxPixels\` if it is meant to be this big)`,
     );
   }
-  return header;
 }
 
 /** Why createImageBitmap refused the bytes, as far as their header tells. */
