@@ -1,5 +1,5 @@
 /**
- * The datasets the dev page offers: manifests (the format in DESIGN.md) under
+ * The datasets the dev page offers: manifests (the format in docs/guide.md) under
  * public/datasets/<name>/, and the user's own folder (folder-source.svelte.ts).
  * Add an entry here to offer another manifest.
  */

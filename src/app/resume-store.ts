@@ -4,8 +4,8 @@
  * to. A run interrupted by closing the tab can then be resumed where it
  * stopped. localStorage, so it is per origin and survives a reload.
  *
- * The Trainer's checkpoints will keep the same state beside each checkpoint
- * (see the lead's note); this store is the loader-only version.
+ * The Trainer's checkpoints keep the same state beside each checkpoint, for
+ * a training run; this store is the loader-only version.
  */
 import type { LoaderState } from '../loader/index.ts';
 

@@ -125,7 +125,7 @@ export class ImageDataset {
   }
 
   /**
-   * Loads `manifest.json` (the format in DESIGN.md) and takes one split. Each
+   * Loads `manifest.json` (the format in docs/guide.md) and takes one split. Each
    * item's `src` is resolved against the manifest's own URL, so a manifest
    * works from any folder or origin.
    */

@@ -3,7 +3,8 @@
  * formula and whose delays are seeded. Every behaviour runs through one
  * helper (support/loader-harness.ts) for numWorkers 0 (main thread), and for
  * numWorkers 2 on real worker_threads running the library's worker API over
- * Comlink, with the shared ring and in transfer mode (STYLE 13).
+ * Comlink, with the shared ring and in transfer mode: no behaviour is
+ * tested on one path only.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { LoaderClosedError, SampleError, WorkerError } from '../../src/loader/errors.ts';

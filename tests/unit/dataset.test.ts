@@ -14,7 +14,7 @@ const MANIFEST = {
   splits: {
     train: [
       { src: 'train/a.png', label: 1 },
-      { src: '../shared/b.png', label: 0 },
+      { src: '../common/b.png', label: 0 },
     ],
     test: [],
   },
@@ -76,7 +76,7 @@ describe('ImageDataset.fromManifest', () => {
     expect(dataset.name).toBe('shapes/train');
     expect(dataset.length).toBe(2);
     expect(dataset.source(0)).toBe('https://example.test/datasets/shapes/train/a.png');
-    expect(dataset.source(1)).toBe('https://example.test/datasets/shared/b.png');
+    expect(dataset.source(1)).toBe('https://example.test/datasets/common/b.png');
     expect([dataset.label(0), dataset.label(1)]).toEqual([1, 0]);
     expect(dataset.shape).toEqual({ width: 16, height: 16, channels: 1 });
   });

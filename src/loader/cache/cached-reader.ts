@@ -279,7 +279,7 @@ function valid(record: SampleRecord | undefined, image: ResolvedOptions['image']
   return !!record && record.channels === channels && record.pixels instanceof Uint8Array && record.pixels.length === width * height * channels;
 }
 
-/** `promise`, or a CacheUnavailableError after CACHE_OP_TIMEOUT_MS (STYLE 10). */
+/** `promise`, or a CacheUnavailableError after CACHE_OP_TIMEOUT_MS: every wait on IndexedDB has a bound. */
 function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {

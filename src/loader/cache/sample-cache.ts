@@ -21,7 +21,7 @@
  * A database of a newer version (written by a newer Feedline) cannot be opened
  * at version 2: the open fails with a VersionError, and the cache stays off.
  *
- * Must hold for every transaction here (STYLE 16):
+ * Must hold for every transaction here (else it commits early or fails unseen):
  * - nothing but IDB requests is awaited while it is open (an idb transaction
  *   commits once its microtasks drain);
  * - `tx.done` is always awaited, so an abort (QuotaExceededError) rejects the

@@ -1,7 +1,8 @@
 /**
- * One way to open a DataLoader in Node for every mode (STYLE 13): the same
- * behaviour runs on the main thread (numWorkers 0, LocalProducer) and on real
- * worker_threads that expose the library's worker API through Comlink.
+ * One way to open a DataLoader in Node for every mode, so no behaviour is
+ * tested on one path only: the same behaviour runs on the main thread
+ * (numWorkers 0, LocalProducer) and on real worker_threads that expose the
+ * library's worker API through Comlink.
  * Loaders close and their threads are awaited when the test finishes.
  */
 import { onTestFinished } from 'vitest';

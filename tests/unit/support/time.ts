@@ -1,4 +1,4 @@
-/** Waits with a bound (STYLE 10): a test that would hang fails and says what it waited for. */
+/** Waits with a bound: a test that would hang fails and says what it waited for. */
 export async function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
