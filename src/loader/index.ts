@@ -27,6 +27,5 @@ export type { RingMode } from './slot-pool.ts';
 export type { PixelReader, ReadHints } from './worker/decode.ts';
 export type { LoaderState, StateBasis } from './loader-state.ts';
 export type { RestartRecord } from './worker-supervisor.ts';
-export type { Fault, FreezeFault, WorkerFault } from './testing/faults.ts';
 export { readImageHeader, type HeaderInfo, type ImageFormat } from './worker/image-header.ts';
 export { ringSlotCount } from './ring.ts';

@@ -169,7 +169,7 @@ for (const ring of RINGS) {
             async ({ numWorkers, kind }) => {
               const loader = await window.feedline.fixtureLoader(
                 { batchSize: 4, numWorkers, workerTimeoutMs: 500 },
-                { faults: [{ kind, at: 'mid', batch: 3 }] },
+                [{ kind, at: 'mid', batch: 3 }],
               );
               try {
                 return await window.feedline.drain(loader);
@@ -203,7 +203,7 @@ for (const ring of RINGS) {
         const run = await page.evaluate(async (numWorkers) => {
           const loader = await window.feedline.fixtureLoader(
             { batchSize: 4, numWorkers, timeoutMs: 400, workerTimeoutMs: 400, onError: 'skip' },
-            { faults: [{ kind: 'freeze', batch: 4, ms: 1500 }] },
+            [{ kind: 'freeze', batch: 4, ms: 1500 }],
           );
           const start = performance.now();
           try {

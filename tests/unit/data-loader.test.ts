@@ -305,6 +305,21 @@ describe.each(MODES)('DataLoader $name', (mode) => {
     expect(events.length).toBe(count);
   });
 
+  it('traces each dispatch as it happens: the batch, its slot and its producer, before the batch is loaded', async () => {
+    const { loader } = openLoader(mode, memDataset(12, TINY), { batchSize: 4 }, { seed: 11, maxDelayMs: 3 });
+    const events: TraceEvent[] = [];
+    loader.onTrace((e) => events.push(e));
+    const seen = await takeEpoch(loader);
+    const dispatches = events.filter((e) => e.phase === 'dispatch');
+    expect(dispatches.map((e) => [e.epoch, e.batch, e.slot])).toEqual([0, 1, 2].map((k) => [0, k, k % loader.slots]));
+    for (const e of dispatches) {
+      expect(e.worker).toBe(seen[e.batch].worker);
+      expect(e.end).toBe(e.start);
+      const loaded = events.findIndex((b) => b.phase === 'batch' && b.batch === e.batch);
+      expect(events.indexOf(e)).toBeLessThan(loaded);
+    }
+  });
+
   it('shows one held batch in stats().ring while the consumer holds it, and every slot free after the epoch', async () => {
     const { loader } = openLoader(mode, memDataset(16, TINY), { batchSize: 4 }, { maxDelayMs: 2 });
     expect(loader.slots).toBe(Math.max(2, mode.numWorkers * 2));
