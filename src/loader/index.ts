@@ -20,6 +20,7 @@ export { listDrop, listEntries, listFileList, readAllEntries, type FolderFile, t
 export * from './errors.ts';
 export { ManifestError, checkManifest, validateManifest, type ItemProblem, type Manifest, type ManifestItem } from './sources/manifest.ts';
 export type { CacheMode, Channels, DataLoaderOptions, Fit, ImageOptions, Normalize, OnError } from './options.ts';
+export { normalizeChannels } from './options.ts';
 export type { TraceEvent, TracePhase } from './protocol.ts';
 export type { CacheStats, EpochCacheStats, EpochEnd, EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';
 export { CacheUnavailableError, SAMPLE_CACHE_DB, clearSampleCache, sampleCacheInfo, type SampleCacheInfo } from './cache/sample-cache.ts';

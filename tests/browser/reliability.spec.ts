@@ -8,6 +8,7 @@
  * that no worker is left once the loaders are closed.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { fnv1a } from '../../src/loader/fnv1a.ts';
 import { BROKEN_KINDS, brokenKind, brokenLayout, type Slot } from '../fixtures/broken.ts';
 import { FIXTURE, fixtureLabel, fixtureRgb } from '../fixtures/pattern.ts';
 import type { Drained } from './reliability-harness.ts';
@@ -47,11 +48,6 @@ test.afterEach(async ({ page }) => {
   if (!page.url().includes('harness')) return;
   expect(await page.evaluate(() => window.feedline.problems)).toEqual([]);
 });
-
-function fnv1a(bytes: ArrayLike<number>, h = 0x811c9dc5): number {
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] & 255), 0x01000193);
-  return h >>> 0;
-}
 
 /** The pixel hash a batch of these good fixture images must have. */
 const hashOf = (goods: number[]) => fnv1a(goods.flatMap((g) => [...fixtureRgb(g)]));

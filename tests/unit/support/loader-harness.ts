@@ -8,12 +8,12 @@ import { onTestFinished } from 'vitest';
 import type { Batch } from '../../../src/loader/batch.ts';
 import { DataLoader } from '../../../src/loader/data-loader.ts';
 import type { ImageDataset } from '../../../src/loader/dataset.ts';
+import { fnv1a } from '../../../src/loader/fnv1a.ts';
 import { faultLoader } from '../../../src/loader/testing/fault-environment.ts';
 import type { Fault } from '../../../src/loader/testing/faults.ts';
 import type { DataLoaderOptions, ImageOptions } from '../../../src/loader/options.ts';
 import type { RingMode } from '../../../src/loader/slot-pool.ts';
 import { FakeReader, expectedUint8, type FakeReaderConfig } from './fake-reader.ts';
-import { fnv1a } from './random.ts';
 import { NodeWorkerEndpoint, startWorker, workerScript } from './threads.ts';
 
 export { bounded, sleep } from './time.ts';
