@@ -25,7 +25,11 @@ import { StatsCollector, type LoaderStats } from './stats.ts';
 import { SupervisedWorker } from './worker-supervisor.ts';
 
 export interface LoaderEnvironment {
-  /** Starts loader worker number `id`; default: worker/entry.ts as a module Worker. */
+  /**
+   * Starts loader worker number `id` (again, under the same id, to replace a
+   * dead one); default: worker/entry.ts as a module Worker. Tests start
+   * workers that act out faults here (src/loader/testing/fault-environment.ts).
+   */
   createWorker?: (id: number) => WorkerLike;
   /** Pixel reader for numWorkers 0; default: fetch + createImageBitmap + OffscreenCanvas. */
   createReader?: (image: ImageOptions, maxPixels: number) => PixelReader;

@@ -192,7 +192,7 @@ for (const ring of RINGS) {
     });
 
     test('a frozen page (emulated) comes back with nothing lost, nothing timed out, no worker restarted', async ({ page }) => {
-      // Headless Chromium cannot freeze a page (Page.setWebLifecycleState does nothing there), so faults.ts
+      // Headless Chromium cannot freeze a page (Page.setWebLifecycleState does nothing there), so a 'freeze' fault
       // blocks the main thread and every worker to one deadline: to the loader's timers, the same thing.
       const workers = await open(page, ring.query);
       for (const numWorkers of [0, 3]) {
