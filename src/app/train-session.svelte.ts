@@ -26,6 +26,8 @@
 import { DataLoader, ImageDataset, OptionError, type Normalize } from '../loader/index.ts';
 import type { BackendChoice, BackendPreference, CheckpointInfo, StepTiming, Trainer } from '../train/index.ts';
 import { backendLine, backendParam } from './backend-line.ts';
+// By path, not through src/train/index.ts: that would pull tfjs into the page's first chunk. Plain functions, no tfjs.
+import { addTiming, zeroTiming } from '../train/fit-types.ts';
 import { datasetEntry } from './datasets.ts';
 
 type TrainModule = typeof import('../train/index.ts');
@@ -52,7 +54,6 @@ export const TRAIN_DATASETS: readonly TrainData[] = [
 /** Steps between mid-epoch checkpoints: closing the tab loses at most this many. */
 export const SAVE_EVERY = 20;
 
-const ZERO: StepTiming = { waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 };
 let loading: Promise<TrainModule> | null = null;
 const loadTrain = () => (loading ??= import('../train/index.ts'));
 
@@ -83,7 +84,7 @@ export class TrainSession {
   loss = $state<number | null>(null);
   accuracy = $state<number | null>(null);
   /** Summed step timings of the run. */
-  timing = $state.raw<StepTiming>(ZERO);
+  timing = $state.raw<StepTiming>(zeroTiming());
   checkpoints = $state.raw<CheckpointInfo[]>([]);
   /** Model presets, from src/train once it has loaded. */
   presets = $state.raw<Array<{ name: string; description: string }>>([{ name: 'mlp', description: '' }]);
@@ -224,7 +225,7 @@ export class TrainSession {
           this.uploadPath = trainer!.uploadPath;
           if (e.loss !== undefined) this.loss = e.loss;
           if (e.checkpoint) void train.Trainer.list().then((list) => this.#abort === abort && (this.checkpoints = list));
-          this.timing = add(this.timing, e.timing);
+          this.timing = addTiming(this.timing, e.timing);
         },
         onEpoch: async (e) => {
           if (this.#abort !== abort) return;
@@ -262,10 +263,6 @@ export class TrainSession {
     this.loss = null;
     this.accuracy = null;
     this.uploadPath = null;
-    this.timing = ZERO;
+    this.timing = zeroTiming();
   }
-}
-
-function add(a: StepTiming, b: StepTiming): StepTiming {
-  return { waitMs: a.waitMs + b.waitMs, uploadMs: a.uploadMs + b.uploadMs, computeMs: a.computeMs + b.computeMs, syncMs: a.syncMs + b.syncMs };
 }

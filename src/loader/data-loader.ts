@@ -14,7 +14,6 @@ import type { Batch } from './batch.ts';
 import { CanvasPixelReader, type PixelReader } from './worker/decode.ts';
 import { EpochRun, type RunContext } from './epoch-run.ts';
 import { LoaderClosedError, OptionError } from './errors.ts';
-import { blockUntil, faultsFor, freezeAt, type Fault } from './testing/faults.ts';
 import { EpochProgress, checkResume, fingerprintOf, makeState, stateBasis, type LoaderState, type StateBasis } from './loader-state.ts';
 import { resolveOptions, sampleElements, type DataLoaderOptions, type ImageOptions, type ResolvedOptions } from './options.ts';
 import { LocalProducer, WorkerProducer, type Producer, type WorkerLike } from './producers.ts';
@@ -27,7 +26,11 @@ import { StatsCollector, type LoaderStats } from './stats.ts';
 import { SupervisedWorker } from './worker-supervisor.ts';
 
 export interface LoaderEnvironment {
-  /** Starts loader worker number `id`; default: worker/entry.ts as a module Worker. */
+  /**
+   * Starts loader worker number `id` (again, under the same id, to replace a
+   * dead one); default: worker/entry.ts as a module Worker. Tests start
+   * workers that act out faults here (src/loader/testing/fault-environment.ts).
+   */
   createWorker?: (id: number) => WorkerLike;
   /** Pixel reader for numWorkers 0; default: fetch + createImageBitmap + OffscreenCanvas. */
   createReader?: (image: ImageOptions, maxPixels: number) => PixelReader;
@@ -36,8 +39,6 @@ export interface LoaderEnvironment {
    * isolated, else transfer mode; the others force one, for comparisons.
    */
   mode?: 'auto' | RingMode;
-  /** TESTING ONLY: make workers die or hang at chosen batches, or emulate a frozen page (faults.ts). */
-  faults?: Fault[];
 }
 
 /** What `iterate()` takes. */
@@ -170,8 +171,9 @@ export class DataLoader implements AsyncIterable<Batch> {
 
   /**
    * Timed events (fetch, decode, write, batch per worker; wait for the
-   * consumer) for a timeline. Workers measure phases only while someone
-   * listens. Returns the unsubscribe function.
+   * consumer; dispatch, as the scheduler sends a batch to a producer) for a
+   * timeline. Workers measure phases only while someone listens. Returns the
+   * unsubscribe function.
    */
   onTrace(listener: (event: TraceEvent) => void): () => void {
     return this.#stats.subscribe(listener);
@@ -225,33 +227,23 @@ export class DataLoader implements AsyncIterable<Batch> {
         this.#run?.fill();
       },
       cancel: (epoch: number) => this.#producers?.forEach((p) => p.cancel(epoch)),
-      onDispatch: this.#env.faults ? (epoch, batch) => this.#freeze(freezeAt(this.#env.faults, epoch, batch)) : undefined,
     };
-  }
-
-  /** Testing only (faults.ts): every thread stops for `ms`, as in a frozen page. */
-  #freeze(ms: number): void {
-    if (ms <= 0) return;
-    const until = performance.timeOrigin + performance.now() + ms;
-    this.#producers?.forEach((p) => p.stall?.(until));
-    blockUntil(until);
   }
 
   #startProducers(): Producer[] {
     if (this.#producers) return this.#producers;
-    const init = (workerId: number, incarnation = 0): WorkerInit => ({
+    const init = (workerId: number): WorkerInit => ({
       workerId,
       options: this.options,
       geometry: this.#geometry(),
       ring: this.#pool.ring?.buffer ?? null,
       tracing: this.#stats.tracing,
-      faults: faultsFor(this.#env.faults, workerId, incarnation),
     });
     const { numWorkers, maxPixels } = this.options;
     const createWorker = this.#env.createWorker ?? createModuleWorker;
     const createReader = this.#env.createReader ?? ((image: ImageOptions) => new CanvasPixelReader(image, maxPixels));
     const supervised = (id: number) =>
-      new SupervisedWorker(id, (n) => new WorkerProducer(id, createWorker(id), init(id, n)), this.options, (restart) =>
+      new SupervisedWorker(id, () => new WorkerProducer(id, createWorker(id), init(id)), this.options, (restart) =>
         this.#stats.restarts.push(restart),
       );
     this.#producers =

@@ -15,8 +15,9 @@
  *   are in flight or held, however slow the consumer (backpressure).
  * - inOrder: next() waits for batch #delivered exactly; otherwise for
  *   whichever pending batch settles first.
- * - numWorkers 0 (LocalProducer): fill() sends a batch only while next() waits
- *   for it, so nothing is loaded ahead: the no-prefetch baseline.
+ * - numWorkers 0 (LocalProducer): fill() sends a batch only against demand,
+ *   a next() waiting for one (#pull), and only while no other is out, so
+ *   nothing is loaded ahead: the no-prefetch baseline.
  *
  * NOTE: stopping
  *
@@ -28,22 +29,24 @@
  *                          keeps its slot until its report arrives (the
  *                          producer may still be writing), then frees it.
  *
- * A next() waiting at that moment wakes up: done after a break, the signal's
- * reason after an abort, LoaderClosedError after close(). The epoch's stats
- * record how it ended and the samples it abandoned.
+ * stop() fires the run's EpochStop, which ends the wait of a next() waiting at
+ * that moment (EpochStop.until): done after a break, the signal's reason after
+ * an abort, LoaderClosedError after close(). The epoch's stats record how it
+ * ended (EpochEnd) and the samples it abandoned.
  *
  * A resumed epoch (loader-state.ts) runs only the batches not yet consumed,
  * in the same order, under their own batch numbers.
  */
 import { slotBatch, type Batch } from './batch.ts';
+import { EpochStop, STOPPED } from './epoch-stop.ts';
 import { LoaderClosedError, SampleError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
 import { leastBusy, type Producer } from './producers.ts';
 import type { BatchReport, JobSample } from './protocol.ts';
 import { EpochProgress } from './loader-state.ts';
-import { S_COUNT, S_SKIPPED, SlotState } from './ring.ts';
+import { S_COUNT, SlotState, readyWithoutSkips } from './ring.ts';
 import type { SlotPool } from './slot-pool.ts';
-import type { StatsCollector } from './stats.ts';
+import type { EpochEnd, StatsCollector } from './stats.ts';
 
 /** What a run needs from its loader. */
 export interface RunContext {
@@ -58,8 +61,6 @@ export interface RunContext {
   cancel(epoch: number): void;
   /** These dataset indices reached the consumer (their headers passed the reader's check). */
   delivered?(indices: Int32Array): void;
-  /** Testing only (faults.ts): called after each batch is sent to a producer. */
-  onDispatch?(epoch: number, batch: number): void;
 }
 
 export interface RunOptions {
@@ -75,11 +76,16 @@ interface Pending {
   producer: Producer;
   /** Settles when the producer is done with the slot (and, in transfer mode, gave it back). */
   report: Promise<BatchReport>;
-  /** Settles as soon as the consumer may read the slot; null report: the shared-ring fast path. */
-  settled: Promise<{ pending: Pending; report: BatchReport | null }>;
+  /** Settles as soon as the consumer may read the slot. */
+  settled: Promise<Settled>;
 }
 
-type StopReason = 'complete' | 'break' | 'abort' | 'closed' | 'error';
+/** A batch the consumer may read; a null report: the shared-ring fast path, its report still to come. */
+interface Settled {
+  pending: Pending;
+  report: BatchReport | null;
+}
+
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 export class EpochRun implements AsyncIterableIterator<Batch> {
@@ -90,13 +96,11 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   #delivered = 0; // #order entries settled for the consumer: yielded, empty, or raised
   readonly #pending = new Map<number, Pending>(); // by batch number: dispatched, not yet delivered
   #held: { batch: Batch; slot: number } | null = null; // yielded and not yet released
-  #awaiting = false; // next() is waiting for a batch
-  #stopped: StopReason | null = null;
+  #demand = 0; // next() calls waiting for a batch (#pull); all that lets numWorkers 0 dispatch
+  readonly #stop = new EpochStop(); // fired once, by stop()
   #slotWaiters: Array<() => void> = []; // next() calls waiting for any slot to free up
   readonly #reports: Array<Promise<unknown>> = []; // every job's report this epoch, settled or not
   #turn = 0; // where the search for the least busy producer starts: ties rotate
-  #wake: (reason: StopReason) => void = () => {};
-  readonly #stop: Promise<StopReason>;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = () => this.stop('abort');
 
@@ -106,7 +110,6 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     readonly batches: readonly Int32Array[],
     options: RunOptions = {},
   ) {
-    this.#stop = new Promise((resolve) => (this.#wake = resolve));
     this.progress = new EpochProgress(batches.length, options.consumed);
     this.#order = batches.map((_, k) => k).filter((k) => !this.progress.has(k));
     ctx.stats.beginEpoch(epoch, this.#order.reduce((n, k) => n + batches[k].length, 0));
@@ -120,19 +123,23 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   }
 
   get stopped(): boolean {
-    return this.#stopped !== null;
+    return this.#stop.reason !== null;
   }
 
   /** Sends batches to producers while slots are free (see NOTE: scheduling). */
   fill(): void {
-    const { pool, options } = this.ctx;
-    while (!this.#stopped && this.#nextDispatch < this.#order.length) {
-      if (options.numWorkers === 0 && (!this.#awaiting || this.#pending.size > 0)) break;
-      const slot = pool.acquire();
+    while (this.#mayDispatch()) {
+      const slot = this.ctx.pool.acquire();
       if (slot === null) break;
       this.#dispatch(this.#order[this.#nextDispatch++], slot);
     }
     for (const wake of this.#slotWaiters.splice(0)) wake();
+  }
+
+  /** A batch is left to send and the producers may take it: numWorkers 0 only against demand, one at a time. */
+  #mayDispatch(): boolean {
+    if (this.stopped || this.#nextDispatch === this.#order.length) return false;
+    return this.ctx.options.numWorkers > 0 || (this.#demand > 0 && this.#pending.size === 0);
   }
 
   #dispatch(batch: number, slot: number): void {
@@ -147,15 +154,13 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
       // Fast path: the ring says READY with nothing skipped before the report
       // arrives; the report then only feeds stats and the trace.
       const view = ctx.pool.view(slot);
-      const published = view
-        .waitWhileFilling()
-        .then((state) => (state === SlotState.READY && view.header[S_SKIPPED] === 0 ? null : report));
+      const published = view.waitWhileFilling().then(() => (readyWithoutSkips(view) ? null : report));
       ready = Promise.race([published, report]);
     }
     pending.settled = ready.then((r) => ({ pending, report: r }));
     pending.settled.catch(() => {}); // a rejection is raised by next(), if anyone still waits
     this.#pending.set(batch, pending);
-    ctx.onDispatch?.(this.epoch, batch);
+    ctx.stats.addDispatch(this.epoch, batch, slot, producer.id);
   }
 
   /** The producer with the fewest jobs in flight; among equals, the next in turn. */
@@ -168,51 +173,56 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
 
   async next(): Promise<IteratorResult<Batch>> {
     this.#releaseHeld();
-    while (!this.#stopped) {
+    while (!this.stopped) {
       if (this.#delivered === this.#order.length) {
         // The shared-ring fast path yields batches before their reports
         // arrive; wait for them so stats() is complete when the epoch ends.
-        await Promise.race([Promise.all(this.#reports), this.#stop]);
+        await this.#stop.until(Promise.all(this.#reports));
         this.stop('complete');
         break;
       }
-      const batch = await this.#nextSettled();
+      const settled = await this.#pull();
+      if (settled === STOPPED) break;
+      const batch = await this.#deliver(settled.pending, settled.report);
       if (batch) return { done: false, value: batch };
     }
-    if (this.#stopped === 'closed') throw new LoaderClosedError('`DataLoader` was closed while iterating');
-    if (this.#stopped === 'abort') throw this.#signal!.reason;
+    const reason = this.#stop.reason;
+    if (reason === 'closed') throw new LoaderClosedError('`DataLoader` was closed while iterating');
+    if (reason === 'abort') throw this.#signal!.reason;
     return DONE;
   }
 
-  /** Waits for the next batch (see NOTE: scheduling); null for an empty one. */
-  async #nextSettled(): Promise<Batch | null> {
-    this.#awaiting = true;
-    this.fill();
-    // Every slot may still belong to jobs of an epoch that was stopped early:
-    // they free up as those producers report (see NOTE: stopping).
-    while (!this.#stopped && !this.#dispatchedNext()) {
-      await Promise.race([new Promise<void>((wake) => this.#slotWaiters.push(wake)), this.#stop]);
-    }
-    if (this.#stopped) {
-      this.#awaiting = false;
-      return null;
-    }
-    const waitFor = this.ctx.options.inOrder
-      ? this.#pending.get(this.#order[this.#delivered])!.settled
-      : Promise.race([...this.#pending.values()].map((p) => p.settled));
-    const start = performance.now();
-    let settled: Awaited<Pending['settled']> | StopReason;
+  /**
+   * The consumer's pull: waits for the next batch to settle (see NOTE:
+   * scheduling), counting as demand meanwhile; STOPPED if the epoch stops
+   * first (see NOTE: stopping). A failed job rejects, and stops the epoch.
+   */
+  async #pull(): Promise<Settled | typeof STOPPED> {
+    this.#demand++;
     try {
-      settled = await Promise.race([waitFor, this.#stop]);
-    } catch (error) {
-      this.stop('error');
-      throw error;
+      this.fill();
+      // Every slot may still belong to jobs of an epoch that was stopped early:
+      // they free up as those producers report (see NOTE: stopping).
+      while (!this.stopped && !this.#dispatchedNext()) {
+        await this.#stop.until(new Promise<void>((wake) => this.#slotWaiters.push(wake)));
+      }
+      if (this.stopped) return STOPPED;
+      const start = performance.now();
+      const settled = await this.#stop.until(this.#nextToSettle()).catch((error: unknown) => {
+        this.stop('error');
+        throw error;
+      });
+      if (settled !== STOPPED) this.ctx.stats.addWait(this.epoch, settled.pending.batch, start, performance.now());
+      return settled;
     } finally {
-      this.#awaiting = false;
+      this.#demand--;
     }
-    if (typeof settled === 'string') return null; // stopped while waiting
-    this.ctx.stats.addWait(this.epoch, settled.pending.batch, start, performance.now());
-    return this.#deliver(settled.pending, settled.report);
+  }
+
+  /** What next() waits for: batch #delivered when inOrder, else whichever pending batch settles first. */
+  #nextToSettle(): Promise<Settled> {
+    if (this.ctx.options.inOrder) return this.#pending.get(this.#order[this.#delivered])!.settled;
+    return Promise.race([...this.#pending.values()].map((p) => p.settled));
   }
 
   /** Whatever next() will wait for has been sent to a producer. */
@@ -260,10 +270,9 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     this.#held = null;
   }
 
-  /** Ends the epoch, early unless reason is 'complete' (see NOTE: stopping). Idempotent. */
-  stop(reason: StopReason): void {
-    if (this.#stopped) return;
-    this.#stopped = reason;
+  /** Ends the epoch, early unless reason is 'complete' (see NOTE: stopping). Idempotent: the first reason stands. */
+  stop(reason: EpochEnd): void {
+    if (!this.#stop.fire(reason)) return;
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#releaseHeld();
     if (this.#pending.size > 0) this.ctx.cancel(this.epoch);
@@ -275,7 +284,6 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     }
     this.#pending.clear();
     this.ctx.stats.endEpoch(this.epoch, reason);
-    this.#wake(reason);
   }
 
   async return(): Promise<IteratorResult<Batch>> {

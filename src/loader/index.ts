@@ -30,6 +30,7 @@ export {
 export { ManifestError, type ItemProblem, type Manifest, type ManifestItem } from './sources/manifest.ts';
 export type { ShardEntry, ShardSample, ShardSplit } from './sources/shard-manifest.ts';
 export type { CacheMode, Channels, DataLoaderOptions, Fit, ImageOptions, Normalize, OnError } from './options.ts';
+export { normalizeChannels } from './options.ts';
 export type { TraceEvent, TracePhase } from './protocol.ts';
 export type { CacheStats, EpochCacheStats, EpochEnd, EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';
 export { clearSampleCache, sampleCacheInfo, type SampleCacheInfo } from './cache/sample-cache.ts';
@@ -37,4 +38,4 @@ export type { RingMode } from './slot-pool.ts';
 export type { PixelReader, ReadHints } from './worker/decode.ts';
 export type { LoaderState, StateBasis } from './loader-state.ts';
 export type { RestartRecord } from './worker-supervisor.ts';
-export type { Fault, FreezeFault, WorkerFault } from './testing/faults.ts';
+export { ringSlotCount } from './ring.ts';

@@ -12,6 +12,7 @@
  */
 import type { ImageDataset } from './dataset.ts';
 import { OptionError, describeSource } from './errors.ts';
+import { FNV_OFFSET, FNV_PRIME, fnv1a } from './fnv1a.ts';
 import type { ResolvedOptions } from './options.ts';
 
 export const STATE_FORMAT = 'feedline/loader-state';
@@ -47,20 +48,14 @@ export interface StateBasis {
   dtype: string;
 }
 
-/** FNV-1a over a string's UTF-16 code units, continuing from `h`. */
-function fnv1a(text: string, h = 0x811c9dc5): number {
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 const digests = new WeakMap<ImageDataset, string>();
 
 /** A 64-bit digest of every item: its source (a File by name, size, type and date) and label. */
 export function datasetDigest(dataset: ImageDataset): string {
   let digest = digests.get(dataset);
   if (digest) return digest;
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
+  let a = FNV_OFFSET;
+  let b = FNV_PRIME; // a second, independent lane: 64 bits in all
   for (let i = 0; i < dataset.length; i++) {
     const source = dataset.source(i);
     const file = source as Blob & { lastModified?: number };

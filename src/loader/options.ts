@@ -118,8 +118,9 @@ function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-function fail(option: string, value: unknown, fix: string): never {
-  throw new OptionError(`\`DataLoader\` option \`${option}\` ${fix}; got ${show(value)}.`);
+/** `api` names who was given the option: the DataLoader, or a consumer using a shared check (normalizeChannels). */
+function fail(option: string, value: unknown, fix: string, api = 'DataLoader'): never {
+  throw new OptionError(`\`${api}\` option \`${option}\` ${fix}; got ${show(value)}.`);
 }
 
 function positiveInt(option: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -207,16 +208,27 @@ function resolveNormalize(
     if (normalize) fail('normalize', normalize, "applies only with dtype 'float32' (uint8 is normalized on the GPU)");
     return { mean: null, std: null };
   }
+  return normalizeChannels(normalize, channels);
+}
+
+/**
+ * Normalize(mean, std) per channel, on the 0..1 scale, as the loader applies
+ * it in the workers and a consumer that normalizes uint8 batches on the GPU
+ * (the Trainer) applies it there: one value for every channel or one per
+ * channel; mean 0 and std 1 where absent. A bad value throws an OptionError
+ * naming `api`'s option `normalize.mean` or `normalize.std`.
+ */
+export function normalizeChannels(normalize: Normalize | undefined, channels: number, api = 'DataLoader'): { mean: number[]; std: number[] } {
   const perChannel = (name: 'mean' | 'std', value: number | number[] | undefined, fallback: number): number[] => {
     const list = value === undefined ? [fallback] : Array.isArray(value) ? value : [value];
-    if (list.length === 1) return Array(channels).fill(list[0]);
-    if (list.length !== channels) fail(`normalize.${name}`, value, `must have one value or ${channels} (one per channel)`);
+    if (list.length === 1) return Array<number>(channels).fill(list[0]);
+    if (list.length !== channels) fail(`normalize.${name}`, value, `must have one value or ${channels} (one per channel)`, api);
     return list;
   };
   const mean = perChannel('mean', normalize?.mean, 0);
   const std = perChannel('std', normalize?.std, 1);
-  if (mean.some((m) => !Number.isFinite(m))) fail('normalize.mean', normalize?.mean, 'must be finite numbers');
-  if (std.some((s) => !Number.isFinite(s) || s === 0)) fail('normalize.std', normalize?.std, 'must be finite and non-zero');
+  if (mean.some((m) => !Number.isFinite(m))) fail('normalize.mean', normalize?.mean, 'must be finite numbers', api);
+  if (std.some((s) => !Number.isFinite(s) || s === 0)) fail('normalize.std', normalize?.std, 'must be finite and non-zero', api);
   return { mean, std };
 }
 

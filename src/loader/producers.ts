@@ -22,8 +22,6 @@ export interface Producer {
   setTracing(on: boolean): void;
   /** Aborts what is left of `epoch`'s jobs (the epoch was stopped); they report soon, as failed. */
   cancel(epoch: number): void;
-  /** Testing only (faults.ts): blocks the producer's thread until `until` (absolute ms), as a frozen page would. */
-  stall?(until: number): void;
   close(): void;
 }
 
@@ -113,10 +111,6 @@ export class WorkerProducer implements Producer {
   cancel(epoch: number): void {
     // After #ready, like load(): a job still waiting for the worker to start is posted first.
     void this.#ready.then(() => this.#remote.cancel(epoch)).catch(() => {});
-  }
-
-  stall(until: number): void {
-    if (!this.#death) void this.#remote.stall(until).catch(() => {});
   }
 
   async load(job: BatchJob, pool: SlotPool): Promise<BatchReport> {

@@ -5,7 +5,6 @@
  */
 import type { SampleFailure, SerializedError } from './errors.ts';
 import type { ImageSource } from './dataset.ts';
-import type { WorkerFault } from './testing/faults.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { SlotGeometry } from './ring.ts';
 
@@ -18,8 +17,6 @@ export interface WorkerInit {
   /** The shared ring, or null in transfer mode. */
   ring: SharedArrayBuffer | null;
   tracing: boolean;
-  /** Testing only: faults this worker acts out (see faults.ts); absent in normal use. */
-  faults?: WorkerFault[];
 }
 
 export interface JobSample {
@@ -40,12 +37,15 @@ export interface BatchJob {
   samples: JobSample[];
 }
 
-export type TracePhase = 'fetch' | 'decode' | 'write' | 'batch' | 'wait';
+export type TracePhase = 'dispatch' | 'fetch' | 'decode' | 'write' | 'batch' | 'wait';
 
 /**
  * A timed event for the playground's timeline. Producers emit fetch, decode,
  * write (per sample) and batch; the consumer emits wait, always with worker -1
  * (the main thread), so tell the consumer from a numWorkers-0 producer by phase.
+ * The scheduler emits dispatch (an instant: start = end) the moment it sends
+ * batch `batch` into ring slot `slot` to producer `worker`, synchronously, so
+ * a listener sees it before the producer can start on it.
  */
 export interface TraceEvent {
   /** Worker id; -1 is the main thread. */
@@ -55,6 +55,8 @@ export interface TraceEvent {
   phase: TracePhase;
   /** Dataset index for per-sample phases. */
   index?: number;
+  /** The ring slot the batch goes into: dispatch only. */
+  slot?: number;
   /** ms on the page's performance.now() clock (converted on arrival). */
   start: number;
   end: number;
@@ -110,8 +112,6 @@ export interface LoaderWorkerApi {
   ping(): true;
   /** Aborts the samples of `epoch`'s jobs (the epoch was stopped); their jobs report at once. */
   cancel(epoch: number): void;
-  /** Testing only: blocks the worker's event loop until `until` (absolute ms; emulates a frozen page, see faults.ts). */
-  stall(until: number): void;
 }
 
 export interface TransferResult {

@@ -86,6 +86,16 @@ export const SlotState = {
 } as const;
 export type SlotStateValue = (typeof SlotState)[keyof typeof SlotState];
 
+/**
+ * The slot holds a batch the consumer can take from the ring alone: READY,
+ * with no sample skipped (what was skipped, and why, only the producer's
+ * report says). The scheduler's fast path and the worker supervisor's
+ * handover both decide by it.
+ */
+export function readyWithoutSkips(view: SlotView): boolean {
+  return view.state === SlotState.READY && view.header[S_SKIPPED] === 0;
+}
+
 export type PixelDType = 'uint8' | 'float32';
 
 /** What decides a slot's size: fixed for the life of a loader. */

@@ -17,11 +17,28 @@ const STATE_NAMES: Record<number, SlotStateName> = {
   [SlotState.FAILED]: 'failed',
 };
 
+/**
+ * Must hold between calls (the scheduler, the consumer and the worker
+ * supervisor all go through these methods, on the main thread):
+ * - slot s is in #free exactly when its state word is FREE: acquire() takes it
+ *   out and marks it FILLING, release() marks it FREE and puts it back, and
+ *   nothing else writes FREE;
+ * - a slot is in #free at most once (release() refuses a free slot);
+ * - a slot not in #free belongs to exactly one job, the one that acquired it
+ *   with its current ticket, until the consumer (or a stopped epoch) releases
+ *   it: being filled, READY or FAILED, or held as a Batch;
+ * - #views[s] is null only in transfer mode, only while s is not in #free: its
+ *   buffer is out with the worker filling it, from take() until put(); if the
+ *   worker died with it, renew() or release() puts a fresh one in its place;
+ * - holds(s, t) is true only for the job that acquired s with ticket t and
+ *   only until s is released: a job handed over after its slot was recycled
+ *   sees another ticket, or s free, and must not touch s.
+ */
 export class SlotPool {
   readonly layout: SlotLayout;
   readonly ring: SharedRing | null;
   readonly #views: Array<SlotView | null>; // null while the slot's buffer is out (transfer mode)
-  /** Slots the scheduler may hand out, oldest freed first. */
+  /** Slots the scheduler may hand out, oldest freed first; exactly the FREE ones. */
   readonly #free: number[];
   /** Per slot: times it was acquired. A job keeps the ticket of its acquire (see holds()). */
   readonly #tickets: number[];

@@ -16,8 +16,12 @@ export interface WorkerStats {
   inFlight: number;
 }
 
-/** How an epoch ended: null while it runs. */
-export type EpochEnd = 'complete' | 'break' | 'abort' | 'closed' | 'error' | null;
+/**
+ * How an epoch ended: it ran to its end, or was stopped (epoch-run.ts, NOTE:
+ * stopping) by a break (or a newer epoch), its AbortSignal, close(), or an
+ * error raised to the consumer.
+ */
+export type EpochEnd = 'complete' | 'break' | 'abort' | 'closed' | 'error';
 
 /**
  * One epoch's accounting. Invariant: delivered + skipped + abandoned = samples,
@@ -31,7 +35,8 @@ export interface EpochStats {
   skipped: number;
   /** Samples never delivered nor skipped because the epoch was stopped (break, abort, close, a raised error). */
   abandoned: number;
-  end: EpochEnd;
+  /** Null while the epoch runs. */
+  end: EpochEnd | null;
 }
 
 /** One epoch's use of the sample cache. */
@@ -131,7 +136,7 @@ export class StatsCollector {
   }
 
   /** The epoch ended: what was neither delivered nor skipped is abandoned. */
-  endEpoch(epoch: number, end: Exclude<EpochEnd, null>): void {
+  endEpoch(epoch: number, end: EpochEnd): void {
     const stats = this.epochs.get(epoch);
     if (!stats || stats.end) return;
     stats.end = end;
@@ -181,6 +186,13 @@ export class StatsCollector {
       stats.delivered += count;
       stats.skipped += skipped.length;
     }
+  }
+
+  /** The scheduler sent `batch` into `slot` to producer `worker`: a 'dispatch' trace event, now, while someone listens. */
+  addDispatch(epoch: number, batch: number, slot: number, worker: number): void {
+    if (!this.tracing) return;
+    const now = performance.now();
+    this.emit({ worker, epoch, batch, slot, phase: 'dispatch', start: now, end: now });
   }
 
   addWait(epoch: number, batch: number, start: number, end: number): void {

@@ -41,7 +41,7 @@ import { activeTimeout } from './active-timer.ts';
 import { WorkerError } from './errors.ts';
 import type { Producer, WorkerProducer } from './producers.ts';
 import type { BatchJob, BatchReport } from './protocol.ts';
-import { S_BATCH, S_COUNT, S_EPOCH, S_SKIPPED, SlotState } from './ring.ts';
+import { S_BATCH, S_COUNT, S_EPOCH, readyWithoutSkips } from './ring.ts';
 import type { SlotPool } from './slot-pool.ts';
 
 export interface SupervisorPolicy {
@@ -108,11 +108,6 @@ export class SupervisedWorker implements Producer {
     return this.#jobs.size;
   }
 
-  /** The worker that does the work now (tests kill it). */
-  get current(): WorkerProducer {
-    return this.#incarnation;
-  }
-
   load(job: BatchJob, pool: SlotPool): Promise<BatchReport> {
     if (this.#failed) return Promise.reject(this.#failed);
     return new Promise<BatchReport>((resolve, reject) => {
@@ -131,10 +126,6 @@ export class SupervisedWorker implements Producer {
   cancel(epoch: number): void {
     if ([...this.#jobs].some((r) => r.job.epoch === epoch)) this.#cancelled.add(epoch);
     this.#incarnation.cancel(epoch);
-  }
-
-  stall(until: number): void {
-    this.#incarnation.stall(until);
   }
 
   close(): void {
@@ -195,37 +186,54 @@ export class SupervisedWorker implements Producer {
     settle();
   }
 
+  /** Steps 1 to 3 of NOTE: worker restart. */
   #onDeath(incarnation: WorkerProducer, error: WorkerError): void {
     if (incarnation !== this.#incarnation || this.#closed || this.#failed) return;
     incarnation.close();
     this.#stopBeating();
-    // Step 2 of NOTE: worker restart. A batch it published is finished, even if its report was lost.
-    const held = [...this.#jobs].filter((r) => r.sentTo === incarnation);
-    const finished = (r: JobRecord) => !r.pool.holds(r.job.slot, r.ticket) || this.#published(r);
-    if (held.some(finished)) this.#restarts = 0;
-    this.#restarts++;
-    let worst: JobRecord | null = null;
-    if (this.#live === incarnation) {
-      for (const record of held.filter((r) => !finished(r))) if (++record.deaths > (worst?.deaths ?? 0)) worst = record;
-    }
+    const worst = this.#countDeath(incarnation);
     const limit = this.policy.maxWorkerRestarts;
-    if (this.#restarts > limit || (worst && worst.deaths > limit)) {
-      const times = (n: number) => (n === 1 ? 'died' : `died ${n} times in a row`);
-      const what =
-        worst && worst.deaths > limit
-          ? `${times(worst.deaths)} while loading batch ${worst.job.batch} of epoch ${worst.job.epoch}`
-          : `${times(this.#restarts)} without finishing a batch`;
-      this.#failed = new WorkerError(
-        this.id,
-        `${what}, and \`maxWorkerRestarts\` is ${limit}: the loader gives up. Last death: ${error.problem}`,
-        error,
-      );
-      this.onRestart({ worker: this.id, incarnation: null, cause: error.problem, unfinished: this.#jobs.size });
-      this.#settleAll(this.#failed);
+    if (this.#restarts > limit || (worst !== null && worst.deaths > limit)) {
+      this.#giveUp(error, worst);
       return;
     }
     this.onRestart({ worker: this.id, incarnation: this.#started, cause: error.problem, unfinished: this.#jobs.size });
     this.#start();
+  }
+
+  /**
+   * Step 2 of NOTE: worker restart, counting: the death counts against the
+   * worker (#restarts, deaths in a row with no batch finished) and, if the
+   * incarnation had started, against each job it held unfinished
+   * (JobRecord.deaths). Returns the job with the most deaths, if any.
+   */
+  #countDeath(incarnation: WorkerProducer): JobRecord | null {
+    const held = [...this.#jobs].filter((r) => r.sentTo === incarnation);
+    // A batch it published is finished, even if its report was lost.
+    const finished = (r: JobRecord) => !r.pool.holds(r.job.slot, r.ticket) || this.#published(r);
+    if (held.some(finished)) this.#restarts = 0;
+    this.#restarts++;
+    if (this.#live !== incarnation) return null; // it never started: its jobs are not to blame
+    let worst: JobRecord | null = null;
+    for (const record of held.filter((r) => !finished(r))) if (++record.deaths > (worst?.deaths ?? 0)) worst = record;
+    return worst;
+  }
+
+  /**
+   * Step 2 of NOTE: worker restart, giving up: past maxWorkerRestarts the
+   * loader has failed, and every job, now and later, rejects with a
+   * WorkerError that says which count ran out.
+   */
+  #giveUp(error: WorkerError, worst: JobRecord | null): void {
+    const limit = this.policy.maxWorkerRestarts;
+    const times = (n: number) => (n === 1 ? 'died' : `died ${n} times in a row`);
+    const what =
+      worst !== null && worst.deaths > limit
+        ? `${times(worst.deaths)} while loading batch ${worst.job.batch} of epoch ${worst.job.epoch}`
+        : `${times(this.#restarts)} without finishing a batch`;
+    this.#failed = new WorkerError(this.id, `${what}, and \`maxWorkerRestarts\` is ${limit}: the loader gives up. Last death: ${error.problem}`, error);
+    this.onRestart({ worker: this.id, incarnation: null, cause: error.problem, unfinished: this.#jobs.size });
+    this.#settleAll(this.#failed);
   }
 
   /** Step 4 of NOTE: worker restart, for every job the live incarnation was not given. */
@@ -255,8 +263,7 @@ export class SupervisedWorker implements Producer {
   #published(record: JobRecord): boolean {
     if (record.pool.mode !== 'shared') return false; // a transfer-mode slot is out with the worker
     const view = record.pool.view(record.job.slot);
-    const h = view.header;
-    return view.state === SlotState.READY && h[S_SKIPPED] === 0 && h[S_EPOCH] === record.job.epoch && h[S_BATCH] === record.job.batch;
+    return readyWithoutSkips(view) && view.header[S_EPOCH] === record.job.epoch && view.header[S_BATCH] === record.job.batch;
   }
 
   /**

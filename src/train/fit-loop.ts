@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 import { OptionError, type Batch, type DataLoader, type LoaderState } from '../loader/index.ts';
 import { DeviceLostError } from './errors.ts';
 import type { Evaluation } from './evaluate.ts';
-import type { EpochEvent, FitOptions, FitResult, StepEvent, StepTiming } from './fit-types.ts';
+import { addTiming, zeroTiming, type EpochEvent, type FitOptions, type FitResult, type StepEvent, type StepTiming } from './fit-types.ts';
 import type { Uploaded } from './upload.ts';
 
 /** What the loop needs from its Trainer. */
@@ -54,15 +54,6 @@ interface EpochRun {
   steps: number;
   losses: number[];
   timing: StepTiming;
-}
-
-export const zeroTiming = (): StepTiming => ({ waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 });
-
-function addTiming(sum: StepTiming, t: StepTiming): void {
-  sum.waitMs += t.waitMs;
-  sum.uploadMs += t.uploadMs;
-  sum.computeMs += t.computeMs;
-  sum.syncMs += t.syncMs;
 }
 
 export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOptions): Promise<FitResult> {
@@ -157,8 +148,8 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
       result.steps = step;
       result.samples += batch.size;
       ctx.addHistory(0, 1);
-      addTiming(run.timing, timing);
-      addTiming(result.timing, timing);
+      run.timing = addTiming(run.timing, timing);
+      result.timing = addTiming(result.timing, timing);
       run.steps++;
       if (loss !== undefined) {
         run.losses.push(loss);

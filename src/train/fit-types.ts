@@ -81,5 +81,13 @@ export interface FitResult {
 
 /** A result with nothing done yet (a run that failed before its first step). */
 export function emptyFitResult(): FitResult {
-  return { status: 'failed', epochs: 0, steps: 0, samples: 0, losses: [], epochLog: [], timing: { waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 } };
+  return { status: 'failed', epochs: 0, steps: 0, samples: 0, losses: [], epochLog: [], timing: zeroTiming() };
+}
+
+/** No time spent: where a sum of step timings starts. */
+export const zeroTiming = (): StepTiming => ({ waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 });
+
+/** The sum of two timings, part by part (a new object). */
+export function addTiming(a: StepTiming, b: StepTiming): StepTiming {
+  return { waitMs: a.waitMs + b.waitMs, uploadMs: a.uploadMs + b.uploadMs, computeMs: a.computeMs + b.computeMs, syncMs: a.syncMs + b.syncMs };
 }

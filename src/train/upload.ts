@@ -33,7 +33,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { OptionError, type Batch, type Normalize } from '../loader/index.ts';
+import { OptionError, normalizeChannels, type Batch, type Normalize } from '../loader/index.ts';
 import { UnpackBytesProgram } from './unpack-program.ts';
 
 export type UploadPath = 'default' | 'direct';
@@ -59,21 +59,9 @@ export interface Affine {
   offset: number[];
 }
 
-/** mean/std on the 0..1 scale (torchvision's), one value or one per channel. */
+/** mean/std on the 0..1 scale (torchvision's), one value or one per channel, as `x * scale + offset` on bytes. */
 export function affineFor(normalize: Normalize | undefined, channels: number): Affine {
-  const list = (name: 'mean' | 'std', value: number | number[] | undefined, fallback: number): number[] => {
-    const values = value === undefined ? [fallback] : Array.isArray(value) ? value : [value];
-    if (values.length === 1) return Array<number>(channels).fill(values[0]);
-    if (values.length !== channels) {
-      throw new OptionError(`\`Trainer\` option \`normalize.${name}\` needs 1 or ${channels} values; got ${JSON.stringify(value)}.`);
-    }
-    return values;
-  };
-  const mean = list('mean', normalize?.mean, 0);
-  const std = list('std', normalize?.std, 1);
-  if (std.some((s) => !Number.isFinite(s) || s === 0) || mean.some((m) => !Number.isFinite(m))) {
-    throw new OptionError(`\`Trainer\` option \`normalize\` needs finite means and non-zero stds; got ${JSON.stringify(normalize)}.`);
-  }
+  const { mean, std } = normalizeChannels(normalize, channels, 'Trainer');
   return { scale: std.map((s) => 1 / (255 * s)), offset: mean.map((m, c) => -m / std[c]) };
 }
 

@@ -5,6 +5,7 @@
  * fixture formula through per-sample hashes.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { fnv1a } from '../../src/loader/fnv1a.ts';
 import { FIXTURE, fixtureGray, fixtureRgb } from '../fixtures/pattern.ts';
 import type { CacheRun, PlainBatch } from './harness.ts';
 
@@ -26,13 +27,6 @@ test.afterEach(async ({ page }) => {
   if (!page.url().includes('harness')) return;
   expect(await page.evaluate(() => window.feedline.problems)).toEqual([]);
 });
-
-/** The same FNV-1a as the harness, over bytes computed here from the formula. */
-function fnv1a(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return h >>> 0;
-}
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** index -> hash of what the loader must deliver for it. */

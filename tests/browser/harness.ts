@@ -3,6 +3,7 @@
  * into plain data Playwright can compare. Loaded by harness.html.
  */
 import * as feedline from '../../src/loader/index.ts';
+import { fnv1a } from '../../src/loader/fnv1a.ts';
 import type { Batch, DataLoader, DataLoaderOptions, LoaderEnvironment } from '../../src/loader/index.ts';
 import * as reliability from './reliability-harness.ts';
 
@@ -15,12 +16,6 @@ export interface PlainBatch {
   /** FNV-1a of the image bytes: compares batches without shipping pixels. */
   hash: number;
   worker: number | null;
-}
-
-function fnv1a(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return h >>> 0;
 }
 
 export function plain(batch: Batch): PlainBatch {

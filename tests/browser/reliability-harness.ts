@@ -5,6 +5,8 @@
  * why, what was raised, the stats.
  */
 import { DataLoader, ImageDataset, SampleError, type DataLoaderOptions, type LoaderEnvironment, type LoaderStats } from '../../src/loader/index.ts';
+import { faultLoader } from '../../src/loader/testing/fault-environment.ts';
+import type { Fault } from '../../src/loader/testing/faults.ts';
 import { plain, type PlainBatch } from './harness.ts';
 
 export interface Drained {
@@ -61,7 +63,17 @@ export async function runBroken(
   }
 }
 
-/** A loader over the fixture dataset, for fault and stopping tests; the caller closes it. */
-export async function fixtureLoader(options: DataLoaderOptions, env: LoaderEnvironment = {}): Promise<DataLoader> {
-  return new DataLoader(await ImageDataset.fromManifest('/datasets/fixtures/manifest.json'), options, env);
+/** The loader worker with fault injection (workers/fault-loader.worker.ts). */
+function spawnFaultWorker(): Worker {
+  // Static options: Vite bundles the worker from this exact expression.
+  return new Worker(new URL('../../workers/fault-loader.worker.ts', import.meta.url), { type: 'module', name: 'feedline-fault-loader' });
+}
+
+/**
+ * A loader over the fixture dataset, for fault and stopping tests; the caller
+ * closes it. With `faults` its workers act them out (src/loader/testing/faults.ts).
+ */
+export async function fixtureLoader(options: DataLoaderOptions, faults?: Fault[]): Promise<DataLoader> {
+  const dataset = await ImageDataset.fromManifest('/datasets/fixtures/manifest.json');
+  return faults ? faultLoader(dataset, options, faults, { spawn: spawnFaultWorker }) : new DataLoader(dataset, options);
 }

@@ -8,6 +8,7 @@
  * that no worker is left once the loaders are closed.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { fnv1a } from '../../src/loader/fnv1a.ts';
 import { BROKEN_KINDS, brokenKind, brokenLayout, type Slot } from '../fixtures/broken.ts';
 import { FIXTURE, fixtureLabel, fixtureRgb } from '../fixtures/pattern.ts';
 import type { Drained } from './reliability-harness.ts';
@@ -47,11 +48,6 @@ test.afterEach(async ({ page }) => {
   if (!page.url().includes('harness')) return;
   expect(await page.evaluate(() => window.feedline.problems)).toEqual([]);
 });
-
-function fnv1a(bytes: ArrayLike<number>, h = 0x811c9dc5): number {
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] & 255), 0x01000193);
-  return h >>> 0;
-}
 
 /** The pixel hash a batch of these good fixture images must have. */
 const hashOf = (goods: number[]) => fnv1a(goods.flatMap((g) => [...fixtureRgb(g)]));
@@ -169,7 +165,7 @@ for (const ring of RINGS) {
             async ({ numWorkers, kind }) => {
               const loader = await window.feedline.fixtureLoader(
                 { batchSize: 4, numWorkers, workerTimeoutMs: 500 },
-                { faults: [{ kind, at: 'mid', batch: 3 }] },
+                [{ kind, at: 'mid', batch: 3 }],
               );
               try {
                 return await window.feedline.drain(loader);
@@ -196,14 +192,14 @@ for (const ring of RINGS) {
     });
 
     test('a frozen page (emulated) comes back with nothing lost, nothing timed out, no worker restarted', async ({ page }) => {
-      // Headless Chromium cannot freeze a page (Page.setWebLifecycleState does nothing there), so faults.ts
+      // Headless Chromium cannot freeze a page (Page.setWebLifecycleState does nothing there), so a 'freeze' fault
       // blocks the main thread and every worker to one deadline: to the loader's timers, the same thing.
       const workers = await open(page, ring.query);
       for (const numWorkers of [0, 3]) {
         const run = await page.evaluate(async (numWorkers) => {
           const loader = await window.feedline.fixtureLoader(
             { batchSize: 4, numWorkers, timeoutMs: 400, workerTimeoutMs: 400, onError: 'skip' },
-            { faults: [{ kind: 'freeze', batch: 4, ms: 1500 }] },
+            [{ kind: 'freeze', batch: 4, ms: 1500 }],
           );
           const start = performance.now();
           try {

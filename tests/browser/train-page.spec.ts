@@ -115,6 +115,7 @@ test('stops a run when the page is hidden, and says so', async ({ page }) => {
   await page.getByTestId('train-epochs').fill('100');
   await page.getByTestId('train-button').click();
   await expect.poll(async () => Number(await page.getByTestId('train-step').textContent())).toBeGreaterThan(2);
+  expect(page.workers().length).toBeGreaterThan(0); // the run's loader workers
   await page.evaluate(() => {
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
     document.dispatchEvent(new Event('visibilitychange'));
@@ -122,7 +123,8 @@ test('stops a run when the page is hidden, and says so', async ({ page }) => {
   await expect(page.getByTestId('train-status')).toHaveText('stopped');
   await expect(page.getByTestId('train-error')).toHaveText('stopped: the page was hidden');
   const step = await page.getByTestId('train-step').textContent();
-  await page.waitForTimeout(500);
-  await expect(page.getByTestId('train-step')).toHaveText(step!); // nothing runs on
+  // Nothing runs on: the run closed its loaders, so no worker is left to load a batch, and the step stands.
+  await expect.poll(() => page.workers().length).toBe(0);
+  await expect(page.getByTestId('train-step')).toHaveText(step!);
   expect(errors).toEqual([]);
 });

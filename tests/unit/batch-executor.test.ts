@@ -3,7 +3,7 @@
  * producer side that workers and the main thread share. Checked against the
  * invariants at the top of that file.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { BatchExecutor } from '../../src/loader/worker/batch-executor.ts';
 import type { PixelReader } from '../../src/loader/worker/decode.ts';
 import { resolveOptions, type DataLoaderOptions } from '../../src/loader/options.ts';
@@ -136,16 +136,25 @@ describe('BatchExecutor.run', () => {
       const reads = fake.timeline.filter((t) => t.src === src).sort((a, b) => a.attempt - b.attempt);
       return reads.slice(1).map((t, k) => t.start - reads[k].end);
     };
+    // The fake reader's reads take no timer (maxDelayMs 0: setImmediate), so the
+    // timers set during a run are the executor's backoff, and say its schedule.
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    const backoffs = () => timers.mock.calls.map(([, ms]) => ms);
+    onTestFinished(() => timers.mockRestore());
+
     const decode = setup({ onError: { retry: 1, then: 'raise' } }, { flaky: { [memSrc(1)]: 1 } });
     decode.view.markFilling();
     expect((await decode.executor.run(job([0, 1]), decode.view)).count).toBe(2);
     expect(decode.fake.attempts.get(memSrc(1))).toBe(2);
-    expect(gaps(decode.fake, memSrc(1))[0]).toBeLessThan(40);
+    expect(backoffs()).toEqual([]); // at once
 
+    timers.mockClear();
     const network = setup({ onError: { retry: 2, then: 'raise' } }, { flaky: { [memSrc(1)]: 2 }, flakyReason: 'network' });
     network.view.markFilling();
     expect((await network.executor.run(job([0, 1]), network.view)).count).toBe(2);
     expect(network.fake.attempts.get(memSrc(1))).toBe(3);
+    expect(backoffs()).toEqual([50, 100]);
+    // And the reads really waited that long (a lower bound: a busy machine only makes gaps longer).
     const [first, second] = gaps(network.fake, memSrc(1));
     expect(first).toBeGreaterThanOrEqual(48);
     expect(second).toBeGreaterThanOrEqual(98);
@@ -200,7 +209,11 @@ describe('BatchExecutor.run', () => {
     const { executor, view, fake, resolved } = setup({ onError: 'skip' }, { hang: [memSrc(0), memSrc(2)] });
     view.markFilling();
     const running = executor.run(job([0, 1, 2]), view);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Cancel once sample 1 has loaded and the reads of 0 and 2 hang.
+    await vi.waitFor(() => {
+      expect(fake.started).toEqual([0, 1, 2].map(memSrc));
+      expect(fake.timeline.map((t) => t.src)).toEqual([memSrc(1)]);
+    });
     executor.cancelAll(new Error('the DataLoader was closed'));
     const report = await running;
     expect(report.skipped).toEqual([
@@ -221,7 +234,11 @@ describe('BatchExecutor.run', () => {
     views.forEach((v) => v.markFilling());
     const stopped = executor.run(job([0, 1], 0, 4), views[0]);
     const other = executor.run(job([2, 3], 0, 5), views[1]);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Cancel once sample 0 has loaded and the read of sample 1 hangs.
+    await vi.waitFor(() => {
+      expect(fake.started).toContain(memSrc(1));
+      expect(fake.timeline.map((t) => t.src)).toContain(memSrc(0));
+    });
     executor.cancelEpoch(4, new Error('epoch 4 was stopped'));
     const report = await stopped;
     expect(report.count).toBe(1); // sample 0 had loaded

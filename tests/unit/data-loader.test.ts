@@ -17,7 +17,6 @@ import {
   flat,
   openLoader,
   range,
-  sleep,
   summarize,
   takeEpoch,
   wrongPixels,
@@ -246,9 +245,13 @@ describe.each(MODES)('DataLoader $name', (mode) => {
 
   it('ends a next() that is waiting when close() is called', async () => {
     const { loader, readers, workers } = openLoader(mode, memDataset(8, TINY), { batchSize: 4 }, { hang: [memSrc(1)] });
+    const dispatched: number[] = [];
+    loader.onTrace((e) => e.phase === 'dispatch' && dispatched.push(e.batch));
     const iterator = loader[Symbol.asyncIterator]();
     const waiting = iterator.next();
-    await sleep(mode.numWorkers === 0 ? 20 : 100); // let the hung read start
+    // Close once batch 0 is out to a producer (and, on the main thread, its hung read began).
+    await vi.waitFor(() => expect(dispatched).toContain(0));
+    if (mode.numWorkers === 0) await vi.waitFor(() => expect(readers[0].started).toContain(memSrc(1)));
     loader.close();
     await expect(bounded(waiting, 3000, 'next() after close()')).rejects.toThrow(LoaderClosedError);
     await expect(waiting).rejects.toThrow('`DataLoader` was closed while iterating');
@@ -306,6 +309,21 @@ describe.each(MODES)('DataLoader $name', (mode) => {
     expect(events.length).toBe(count);
   });
 
+  it('traces each dispatch as it happens: the batch, its slot and its producer, before the batch is loaded', async () => {
+    const { loader } = openLoader(mode, memDataset(12, TINY), { batchSize: 4 }, { seed: 11, maxDelayMs: 3 });
+    const events: TraceEvent[] = [];
+    loader.onTrace((e) => events.push(e));
+    const seen = await takeEpoch(loader);
+    const dispatches = events.filter((e) => e.phase === 'dispatch');
+    expect(dispatches.map((e) => [e.epoch, e.batch, e.slot])).toEqual([0, 1, 2].map((k) => [0, k, k % loader.slots]));
+    for (const e of dispatches) {
+      expect(e.worker).toBe(seen[e.batch].worker);
+      expect(e.end).toBe(e.start);
+      const loaded = events.findIndex((b) => b.phase === 'batch' && b.batch === e.batch);
+      expect(events.indexOf(e)).toBeLessThan(loaded);
+    }
+  });
+
   it('shows one held batch in stats().ring while the consumer holds it, and every slot free after the epoch', async () => {
     const { loader } = openLoader(mode, memDataset(16, TINY), { batchSize: 4 }, { maxDelayMs: 2 });
     expect(loader.slots).toBe(Math.max(2, mode.numWorkers * 2));
@@ -361,9 +379,9 @@ describe('DataLoader with worker threads', () => {
     const seen = await takeEpoch(loader);
     expect(workers.length).toBe(3);
     expect(flat(seen)).toEqual(range(60));
-    // Reports may trail the fast path (READY in the ring) by a message.
-    await vi.waitFor(() => expect(loader.stats().workers.reduce((n, w) => n + w.batches, 0)).toBe(15));
+    // At once: the epoch ends only after every report, even those the shared-ring fast path outran.
     const stats = loader.stats();
+    expect(stats.workers.reduce((n, w) => n + w.batches, 0)).toBe(15);
     expect(stats.mode).toBe('shared');
     expect(stats.workers.map((w) => w.id)).toEqual([0, 1, 2]);
     for (const w of stats.workers) {
@@ -373,6 +391,15 @@ describe('DataLoader with worker threads', () => {
       expect(w.inFlight).toBe(0);
     }
     expect(stats.workers.every((w) => w.batches > 0)).toBe(true);
+  });
+
+  it('has every report in stats() when the epoch ends, even when the reports trail the ring', async () => {
+    // Replies trail the ring by 30 ms: every batch is yielded on the shared-ring fast path before its report comes.
+    const { loader } = openLoader({ numWorkers: 2, mode: 'shared' }, memDataset(24, TINY), { batchSize: 4 }, { maxDelayMs: 2 }, { replyDelayMs: 30 });
+    expect(flat(await takeEpoch(loader))).toEqual(range(24));
+    const { workers } = loader.stats();
+    expect(workers.map((w) => [w.batches, w.samples, w.inFlight])).toEqual(workers.map((w) => [w.batches, 4 * w.batches, 0]));
+    expect(workers.reduce((n, w) => n + w.batches, 0)).toBe(6);
   });
 
   it('gives up with a WorkerError that says so when a worker dies again at the same sample after maxWorkerRestarts restarts', async () => {

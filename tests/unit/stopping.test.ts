@@ -3,13 +3,20 @@
  * AbortSignal, a break and close() cancel the work in flight, give every slot
  * back, account for what was abandoned, and leave the next epoch whole.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LoaderClosedError } from '../../src/loader/errors.ts';
 import { memDataset, memSrc } from './support/fake-reader.ts';
 import { MODES, bounded, flat, openLoader, range, sleep, takeEpoch } from './support/loader-harness.ts';
 import type { DataLoader } from '../../src/loader/data-loader.ts';
 
 const TINY = { width: 2, height: 2, channels: 1 as const };
+
+/** The batches the scheduler sends to producers, in order (the loader's 'dispatch' trace events). */
+function watchDispatches(loader: DataLoader): number[] {
+  const dispatched: number[] = [];
+  loader.onTrace((e) => e.phase === 'dispatch' && dispatched.push(e.batch));
+  return dispatched;
+}
 
 async function allSlotsFree(loader: DataLoader): Promise<void> {
   await bounded(
@@ -25,6 +32,7 @@ describe.each(MODES)('stopping an epoch $name', (mode) => {
   it('stops at an AbortSignal: next() throws its reason, the work in flight is cancelled, the next epoch is whole', async () => {
     // Sample 9 never loads: only the abort can end its job, since there is no timeoutMs.
     const { loader, readers } = openLoader(mode, memDataset(24, TINY), { batchSize: 4 }, { maxDelayMs: 2, hang: [memSrc(9)] });
+    const dispatched = watchDispatches(loader);
     const controller = new AbortController();
     const seen: number[] = [];
     const run = (async () => {
@@ -37,7 +45,9 @@ describe.each(MODES)('stopping an epoch $name', (mode) => {
       3000,
       'two batches',
     );
-    await sleep(20); // next() is now waiting for batch 2, which holds the hung sample
+    // next() now waits for batch 2, which holds the hung sample: abort once it is out (and, on the main thread, its read hangs).
+    await vi.waitFor(() => expect(dispatched).toContain(2));
+    if (mode.numWorkers === 0) await vi.waitFor(() => expect(readers[0].started).toContain(memSrc(9)));
     controller.abort(new Error('the user pressed Stop'));
     await expect(bounded(run, 3000, 'the aborted epoch')).rejects.toThrow('the user pressed Stop');
     expect(seen).toEqual([0, 1]);
@@ -60,11 +70,14 @@ describe.each(MODES)('stopping an epoch $name', (mode) => {
   });
 
   it('ends a waiting next() at close(), and every worker thread exits', async () => {
-    const { loader, workers } = openLoader(mode, memDataset(16, TINY), { batchSize: 4 }, { hang: [memSrc(5)] });
+    const { loader, workers, readers } = openLoader(mode, memDataset(16, TINY), { batchSize: 4 }, { hang: [memSrc(5)] });
+    const dispatched = watchDispatches(loader);
     const iterator = loader[Symbol.asyncIterator]();
     expect((await iterator.next()).value!.index).toBe(0);
     const waiting = iterator.next();
-    await sleep(20);
+    // Close while next() waits for batch 1, which holds the hung sample: once it is out (on the main thread, once its read hangs).
+    await vi.waitFor(() => expect(dispatched).toContain(1));
+    if (mode.numWorkers === 0) await vi.waitFor(() => expect(readers[0].started).toContain(memSrc(5)));
     loader.close();
     await expect(bounded(waiting, 3000, 'next() after close()')).rejects.toThrow(LoaderClosedError);
     expect(loader.stats().epochs[0]).toMatchObject({ delivered: 4, abandoned: 12, end: 'closed' });

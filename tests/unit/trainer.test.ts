@@ -45,8 +45,11 @@ describe('Trainer options', () => {
     expect(offset).toEqual([-1, -1, -0]);
     // byte 255 with mean 0.5, std 0.5 is (1 - 0.5) / 0.5 = 1
     expect(255 * scale[0] + offset[0]).toBeCloseTo(1, 12);
-    expect(() => affineFor({ mean: [0.1, 0.2], std: 1 }, 3)).toThrow(/`normalize.mean` needs 1 or 3 values; got \[0.1,0.2\]/);
-    expect(() => affineFor({ mean: 0, std: 0 }, 1)).toThrow(/non-zero stds/);
+    // The loader's check (normalizeChannels), naming the Trainer's option.
+    expect(() => affineFor({ mean: [0.1, 0.2], std: 1 }, 3)).toThrow(
+      '`Trainer` option `normalize.mean` must have one value or 3 (one per channel); got [0.1,0.2].',
+    );
+    expect(() => affineFor({ mean: 0, std: 0 }, 1)).toThrow('`Trainer` option `normalize.std` must be finite and non-zero; got 0.');
   });
 
   it('refuses a checkpointEvery that is not a step count, or that has no checkpoint name to save under', async () => {

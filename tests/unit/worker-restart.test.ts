@@ -1,6 +1,6 @@
 /**
  * Worker restart and handover (src/loader/worker-supervisor.ts, NOTE: worker
- * restart) on real worker_threads: faults (src/loader/faults.ts) make a
+ * restart) on real worker_threads: faults (src/loader/testing/faults.ts) make a
  * worker end itself, throw outside any sample or block its event loop, before,
  * in the middle of, or after publishing a batch. The loader must notice,
  * start a replacement, hand it the unfinished batches, and deliver every
@@ -122,7 +122,7 @@ describe('a worker that is slow is not a worker that is dead', () => {
   });
 
   it('survives a freeze of every thread longer than timeoutMs and workerTimeoutMs: nothing times out, nothing restarts', async () => {
-    // faults.ts 'freeze' blocks the main thread and every worker at once, as a frozen page does.
+    // A 'freeze' fault (src/loader/testing/) blocks the main thread and every worker at once, as a frozen page does.
     const faults = [{ kind: 'freeze' as const, batch: 3, ms: 1200 }];
     for (const mode of [{ numWorkers: 0, mode: 'shared' }, { numWorkers: 3, mode: 'shared' }, { numWorkers: 2, mode: 'transfer' }] as const) {
       const { loader } = openLoader(mode, memDataset(40, TINY), { batchSize: 4, timeoutMs: 300, onError: 'skip', ...HEARTBEAT }, { seed: 2, maxDelayMs: 5 }, { faults });

@@ -28,7 +28,8 @@ export interface FolderListing {
   unreadable: { path: string; error: string }[];
 }
 
-const segments = (path: string) => path.split('/').filter((s) => s !== '' && s !== '.');
+/** A listing path's folder and file names: '/'-separated, without empty and '.' segments. */
+export const pathSegments = (path: string): string[] => path.split('/').filter((s) => s !== '' && s !== '.');
 
 /**
  * From an `<input type="file" webkitdirectory>`'s FileList. Each File's
@@ -37,7 +38,7 @@ const segments = (path: string) => path.split('/').filter((s) => s !== '' && s !
  * at the root.
  */
 export function listFileList(files: ArrayLike<File>): FolderListing {
-  const all = Array.from(files, (file) => ({ file, parts: segments(file.webkitRelativePath || file.name) }));
+  const all = Array.from(files, (file) => ({ file, parts: pathSegments(file.webkitRelativePath || file.name) }));
   const first = all[0]?.parts[0];
   // webkitdirectory gives every file the same first segment: the root's name.
   const rooted = first !== undefined && all.every(({ parts }) => parts.length >= 2 && parts[0] === first);

@@ -31,7 +31,7 @@
  *   `loader.stats().skipped` with reason 'decode'; `paths[index]` names it).
  */
 import { ImageDataset, type DeclaredShape } from '../dataset.ts';
-import { listFileList, type FolderFile, type FolderListing } from './folder-listing.ts';
+import { listFileList, pathSegments, type FolderFile, type FolderListing } from './folder-listing.ts';
 
 /** Extensions of the formats Chromium's createImageBitmap decodes in a worker. */
 export const IMAGE_EXTENSIONS: readonly string[] = [
@@ -115,10 +115,10 @@ class Scan {
   readonly #hiddenFolders = new Map<string, number>();
 
   constructor(listing: FolderInput) {
-    for (const dir of listing.directories ?? []) this.#directory(segments(dir));
-    for (const { path, file } of listing.files) this.#file(segments(path), file);
+    for (const dir of listing.directories ?? []) this.#directory(pathSegments(dir));
+    for (const { path, file } of listing.files) this.#file(pathSegments(path), file);
     for (const { path, error } of listing.unreadable ?? []) {
-      this.#skip(segments(path), { path, reason: 'unreadable', detail: `the browser could not open it: ${error}` });
+      this.#skip(pathSegments(path), { path, reason: 'unreadable', detail: `the browser could not open it: ${error}` });
     }
     for (const [path, count] of this.#hiddenFolders) {
       const detail = count > 0 ? `a hidden folder: its ${count} file${count === 1 ? ' was' : 's were'} not read` : 'a hidden folder: not read';
@@ -199,7 +199,6 @@ function orderSamples(images: Map<string, FolderFile[]>): Array<FolderFile & { c
   );
 }
 
-const segments = (path: string) => path.split('/').filter((s) => s !== '' && s !== '.');
 const isHidden = (segment: string) => segment.startsWith('.');
 const folderPath = (parts: string[], last: number) => `${parts.slice(0, last + 1).join('/')}/`;
 

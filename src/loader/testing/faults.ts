@@ -1,12 +1,14 @@
 /**
  * Fault injection, FOR TESTS ONLY: make a worker die or hang at a chosen
  * batch, or emulate a frozen page, so that the loader's recovery can be
- * proven rather than hoped for. Pass them through the loader's environment:
+ * proven rather than hoped for. None of it is on the library's production
+ * path: faults reach a loader only through `LoaderEnvironment.createWorker`,
+ * which fault-environment.ts fills with workers that expose the real worker
+ * API wrapped by fault-worker-api.ts:
  *
- *   new DataLoader(dataset, options, { faults: [{ kind: 'exit', batch: 3, at: 'mid' }] })
+ *   const loader = faultLoader(dataset, options, [{ kind: 'exit', batch: 3, at: 'mid' }], { spawn });
  *
- * Nothing here runs unless `faults` is given; the worker API carries no fault
- * otherwise. The kinds, as the loader sees them:
+ * The kinds, as the loader sees them:
  *
  * | kind     | what the worker does                             | how the loader notices        |
  * |----------|--------------------------------------------------|-------------------------------|
@@ -22,7 +24,7 @@
  */
 import type { ImageSource } from '../dataset.ts';
 import type { PhaseMark, PixelReader, ReadHints } from '../worker/decode.ts';
-import type { BatchJob, BatchReport } from '../protocol.ts';
+import type { BatchJob } from '../protocol.ts';
 
 export interface WorkerFault {
   kind: 'exit' | 'throw' | 'hang';
@@ -107,7 +109,7 @@ export class FaultInjector {
   ) {}
 
   /** Runs `execute` (the job), acting out the fault that matches the job, if any. */
-  async run(job: BatchJob, execute: () => Promise<BatchReport>): Promise<BatchReport> {
+  async run<T>(job: BatchJob, execute: () => Promise<T>): Promise<T> {
     const fault = this.faults.find((f) => f.batch === job.batch && inEpoch(f, job.epoch));
     if (!fault) return execute();
     const at = fault.at ?? 'start';

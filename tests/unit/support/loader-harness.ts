@@ -9,11 +9,12 @@ import { onTestFinished } from 'vitest';
 import type { Batch } from '../../../src/loader/batch.ts';
 import { DataLoader } from '../../../src/loader/data-loader.ts';
 import type { ImageDataset } from '../../../src/loader/dataset.ts';
+import { fnv1a } from '../../../src/loader/fnv1a.ts';
+import { faultLoader } from '../../../src/loader/testing/fault-environment.ts';
 import type { Fault } from '../../../src/loader/testing/faults.ts';
-import type { DataLoaderOptions } from '../../../src/loader/options.ts';
+import type { DataLoaderOptions, ImageOptions } from '../../../src/loader/options.ts';
 import type { RingMode } from '../../../src/loader/slot-pool.ts';
 import { FakeReader, expectedUint8, type FakeReaderConfig } from './fake-reader.ts';
-import { fnv1a } from './random.ts';
 import { NodeWorkerEndpoint, startWorker, workerScript } from './threads.ts';
 
 export { bounded, sleep } from './time.ts';
@@ -40,6 +41,10 @@ export interface Opened {
   readers: FakeReader[];
 }
 
+/**
+ * `threads.faults` (src/loader/testing/faults.ts) opens the loader through the
+ * fault-injection helper instead; its workers run the same script either way.
+ */
 export function openLoader(
   mode: Pick<LoaderMode, 'numWorkers' | 'mode'>,
   dataset: ImageDataset,
@@ -49,24 +54,23 @@ export function openLoader(
 ): Opened {
   const workers: NodeWorkerEndpoint[] = [];
   const readers: FakeReader[] = [];
-  const loader = new DataLoader(
-    dataset,
-    { ...options, numWorkers: mode.numWorkers },
-    {
-      mode: mode.mode,
-      faults: threads.faults,
-      createReader: (image) => {
-        const r = new FakeReader(image, reader);
-        readers.push(r);
-        return r;
-      },
-      createWorker: (id) => {
-        const w = new NodeWorkerEndpoint(startWorker(LOADER_WORKER, { reader, id }), threads.replyDelayMs);
-        workers.push(w);
-        return w;
-      },
+  const env = {
+    mode: mode.mode,
+    createReader: (image: ImageOptions) => {
+      const r = new FakeReader(image, reader);
+      readers.push(r);
+      return r;
     },
-  );
+  };
+  const spawn = (id: number) => {
+    const w = new NodeWorkerEndpoint(startWorker(LOADER_WORKER, { reader, id }), threads.replyDelayMs);
+    workers.push(w);
+    return w;
+  };
+  const withMode = { ...options, numWorkers: mode.numWorkers };
+  const loader = threads.faults
+    ? faultLoader(dataset, withMode, threads.faults, { ...env, spawn })
+    : new DataLoader(dataset, withMode, { ...env, createWorker: spawn });
   onTestFinished(async () => {
     loader.close();
     await Promise.all(workers.map((w) => w.exited));

@@ -19,7 +19,10 @@ export function prng(seed: number): () => number {
 /** An integer in [0, n) from a generator. */
 export const below = (random: () => number, n: number): number => Math.floor(random() * n);
 
-/** A 32-bit hash of a few integers: the same on every thread and every run. */
+/**
+ * A 32-bit hash of a few integers: the same on every thread and every run.
+ * FNV's constants seed a murmur-style mix: not FNV-1a (src/loader/fnv1a.ts).
+ */
 export function hash32(...parts: number[]): number {
   let h = 0x811c9dc5;
   for (const part of parts) {
@@ -28,11 +31,5 @@ export function hash32(...parts: number[]): number {
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
   }
-  return h >>> 0;
-}
-
-/** FNV-1a over bytes: a content fingerprint for comparing batches. */
-export function fnv1a(bytes: ArrayLike<number>, h = 0x811c9dc5): number {
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] & 255), 0x01000193);
   return h >>> 0;
 }

@@ -12,7 +12,8 @@ import {
   type SlotLayout,
   type SlotView,
 } from '../../../src/loader/ring.ts';
-import { fnv1a, hash32 } from './random.ts';
+import { fnv1a } from '../../../src/loader/fnv1a.ts';
+import { hash32 } from './random.ts';
 
 /** Written into every word no one may touch; a change means a stray write. */
 export const CANARY = 0x5afec0de | 0;
