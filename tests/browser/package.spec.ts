@@ -77,6 +77,8 @@ test('the tarball holds the built package only; its types check an app, and its 
     'clearSampleCache',
     'listDrop',
     'listFileList',
+    'normalizeChannels',
+    'ringSlotCount',
     'sampleCacheInfo',
     'sharedMemoryAvailable',
   ]);
