@@ -155,3 +155,33 @@ test("works as plain ES modules with an import map: 'shared' with COOP/COEP, 'tr
     await server.stop();
   }
 });
+
+test('neither the built library nor the built app carries fault-injection code', async () => {
+  test.setTimeout(180_000);
+  const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const esbuild = await import('esbuild');
+  // The marker is the message every injected fault carries: it is in the test worker's bundle...
+  const MARKER = 'fault injected';
+  const testWorker = await esbuild.build({
+    entryPoints: [join(REPO, 'workers', 'fault-loader.worker.ts')],
+    bundle: true,
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
+  expect(testWorker.outputFiles[0].text).toContain(MARKER);
+  // ...and in no file of the library's dist/ (built by beforeAll) or of the app's production build.
+  const appOut = mkdtempSync(join(tmpdir(), 'feedline-app-build-'));
+  try {
+    run(process.execPath, [join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', appOut, '--emptyOutDir', '--logLevel', 'error'], REPO);
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(m?js|html)$/.test(f)).map((f) => join(dir, f));
+    const built = [...files(join(REPO, 'dist')), ...files(appOut)];
+    expect(built.some((f) => f.includes('assets'))).toBe(true); // the app build really wrote its chunks
+    const carrying = built.filter((f) => readFileSync(f, 'utf8').includes(MARKER));
+    expect(carrying).toEqual([]);
+  } finally {
+    rmSync(appOut, { recursive: true, force: true });
+  }
+});
