@@ -46,6 +46,8 @@ export interface StateBasis {
   image: string;
   /** e.g. "uint8", or "float32 mean [0.5] std [0.25]". */
   dtype: string;
+  /** The augmentations as JSON, when there are any: they change every batch's pixels. */
+  augment?: string;
 }
 
 const digests = new WeakMap<ImageDataset, string>();
@@ -81,6 +83,7 @@ export function stateBasis(options: ResolvedOptions, dataset: ImageDataset, batc
     dropLast: options.dropLast,
     image: `${width}x${height}x${channels} ${fit}`,
     dtype,
+    ...(options.augment.length > 0 ? { augment: JSON.stringify(options.augment) } : {}),
   };
 }
 
@@ -135,7 +138,7 @@ function refuse(problem: string): never {
 }
 
 const SAME_RULE =
-  'A state resumes only the same dataset with the same batchSize, shuffle, seed, dropLast, image and dtype ' +
+  'A state resumes only the same dataset with the same batchSize, shuffle, seed, dropLast, image, dtype and augment ' +
   '(numWorkers, prefetchFactor, inOrder and the error options may differ): pass those options, or drop `resumeFrom` to start over.';
 
 /**
@@ -159,7 +162,7 @@ export function checkResume(
       `was saved for dataset "${saved.dataset}" of ${saved.samples} samples, not "${basis.dataset}" of ${basis.samples}. ${SAME_RULE}`,
     );
   }
-  const keys = ['batchSize', 'shuffle', 'dropLast', 'image', 'dtype'] as const;
+  const keys = ['batchSize', 'shuffle', 'dropLast', 'image', 'dtype', 'augment'] as const;
   const differ = keys.filter((k) => saved[k] !== basis[k]).map((k) => `${k} ${JSON.stringify(saved[k])} (now ${JSON.stringify(basis[k])})`);
   if (s.seed !== expected.seed) differ.push(`seed ${s.seed} (now ${expected.seed})`);
   if (differ.length > 0) refuse(`was saved with other options: ${differ.join(', ')}. ${SAME_RULE}`);

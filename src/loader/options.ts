@@ -6,6 +6,7 @@ import { OptionError } from './errors.ts';
 import type { DeclaredShape } from './dataset.ts';
 import type { LoaderState } from './loader-state.ts';
 import type { PixelDType } from './ring.ts';
+import { resolveAugment, type Augmentation, type ResolvedAugmentation } from './augment/spec.ts';
 
 export type Fit = 'stretch' | 'cover' | 'contain';
 export type Channels = 1 | 3 | 4;
@@ -52,6 +53,14 @@ export interface DataLoaderOptions {
   /** 'uint8' (default) keeps bytes; 'float32' scales to 0..1 and applies `normalize`. */
   dtype?: PixelDType;
   normalize?: Normalize;
+  /**
+   * Random transforms run in the workers after decoding, before channels,
+   * dtype and normalize, with torchvision's names and parameters, e.g.
+   * `[{ type: 'RandomResizedCrop' }, { type: 'RandomHorizontalFlip' }]`.
+   * Each sample draws from (seed, epoch, index), so batches are the same for
+   * any numWorkers; each epoch draws anew. Not with `cache: 'indexeddb'`.
+   */
+  augment?: Augmentation[];
   /** Decodes each worker keeps in flight at once (Chromium decodes on its own threads). */
   decodeConcurrency?: number;
   /**
@@ -100,6 +109,7 @@ export interface ResolvedOptions {
   /** Per channel, length = image.channels; null for uint8 output. */
   mean: number[] | null;
   std: number[] | null;
+  augment: ResolvedAugmentation[];
   decodeConcurrency: number;
   maxPixels: number;
   workerTimeoutMs: number;
@@ -147,6 +157,11 @@ export function resolveOptions(options: DataLoaderOptions, declared: DeclaredSha
   if (dtype !== 'uint8' && dtype !== 'float32') fail('dtype', dtype, "must be 'uint8' or 'float32'");
   const image = resolveImage(options.image ?? {}, declared);
   const { mean, std } = resolveNormalize(options.normalize, dtype, image.channels);
+  const augment = resolveAugment(options.augment);
+  const cache = resolveCache(options.cache);
+  if (augment.length > 0 && cache !== 'none') {
+    fail('cache', cache, "must be 'none' with `augment`: the cache keeps a sample's pixels, and augmented pixels change every epoch");
+  }
   return {
     batchSize: positiveInt('batchSize', options.batchSize, 1),
     shuffle: options.shuffle ?? false,
@@ -161,11 +176,12 @@ export function resolveOptions(options: DataLoaderOptions, declared: DeclaredSha
     dtype,
     mean,
     std,
+    augment,
     decodeConcurrency: positiveInt('decodeConcurrency', options.decodeConcurrency, 8, 256),
     maxPixels: positiveInt('maxPixels', options.maxPixels, DEFAULT_MAX_PIXELS, 2 ** 40),
     workerTimeoutMs: boundedMs('workerTimeoutMs', options.workerTimeoutMs, 30_000),
     maxWorkerRestarts: count('maxWorkerRestarts', options.maxWorkerRestarts, 3, 100),
-    cache: resolveCache(options.cache),
+    cache,
   };
 }
 

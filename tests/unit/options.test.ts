@@ -23,12 +23,22 @@ describe('resolveOptions', () => {
       dtype: 'uint8',
       mean: null,
       std: null,
+      augment: [],
       decodeConcurrency: 8,
       cache: 'none',
       maxPixels: 178_956_970,
       workerTimeoutMs: 30_000,
       maxWorkerRestarts: 3,
     });
+  });
+
+  it("refuses augment with the sample cache, since augmented pixels change every epoch", () => {
+    expect(() => resolveOptions({ augment: [{ type: 'RandomHorizontalFlip' }], cache: 'indexeddb' }, { width: 4, height: 4 })).toThrow(
+      "`DataLoader` option `cache` must be 'none' with `augment`",
+    );
+    expect(resolveOptions({ augment: [{ type: 'RandomHorizontalFlip', p: 1 }] }, { width: 4, height: 4 }).augment).toEqual([
+      { type: 'RandomHorizontalFlip', p: 1 },
+    ]);
   });
 
   it('takes 3 channels when neither the options nor the dataset say', () => {

@@ -105,7 +105,7 @@ describe('resumeFrom refuses a state that does not belong', () => {
     expect(() => open(state(), { ...OPTIONS, batchSize: 5 })).toThrow(OptionError);
     expect(() => open(state(), { ...OPTIONS, batchSize: 5, seed: 1 })).toThrow(
       '`DataLoader` option `resumeFrom` was saved with other options: batchSize 4 (now 5), seed 99 (now 1). ' +
-        'A state resumes only the same dataset with the same batchSize, shuffle, seed, dropLast, image and dtype ' +
+        'A state resumes only the same dataset with the same batchSize, shuffle, seed, dropLast, image, dtype and augment ' +
         '(numWorkers, prefetchFactor, inOrder and the error options may differ): pass those options, or drop `resumeFrom` to start over.',
     );
     expect(() => open(state(), { ...OPTIONS, shuffle: false } as typeof OPTIONS)).toThrow(/shuffle true \(now false\)/);

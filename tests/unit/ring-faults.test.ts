@@ -63,7 +63,7 @@ describe('the ring under random producer deaths', () => {
       const { loader, workers } = openLoader(
         plan,
         memDataset(plan.samples, IMAGE),
-        { batchSize: plan.batchSize, prefetchFactor: plan.prefetchFactor, inOrder: plan.inOrder, workerTimeoutMs: 150, maxWorkerRestarts: 5 },
+        { batchSize: plan.batchSize, prefetchFactor: plan.prefetchFactor, inOrder: plan.inOrder, workerTimeoutMs: 400, maxWorkerRestarts: 5 },
         { seed: plan.seed, maxDelayMs: 3 },
         { faults: plan.faults },
       );
