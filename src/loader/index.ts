@@ -30,6 +30,7 @@ export {
 export { ManifestError, type ItemProblem, type Manifest, type ManifestItem } from './sources/manifest.ts';
 export type { ShardEntry, ShardSample, ShardSplit } from './sources/shard-manifest.ts';
 export type { CacheMode, Channels, DataLoaderOptions, Fit, ImageOptions, Normalize, OnError } from './options.ts';
+export type { Augmentation } from './augment/spec.ts';
 export { normalizeChannels } from './options.ts';
 export type { TraceEvent, TracePhase } from './protocol.ts';
 export type { CacheStats, EpochCacheStats, EpochEnd, EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';

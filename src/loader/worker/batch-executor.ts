@@ -25,6 +25,7 @@ import {
 import { activeTimeout } from '../active-timer.ts';
 import { newTally, sampleSource, type CacheTally, type SampleSource } from '../cache/cached-reader.ts';
 import type { PixelReader, PhaseMark, ReadHints } from './decode.ts';
+import { sampleRandom } from '../sample-random.ts';
 import { Limiter } from './limiter.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { BatchJob, BatchReport, JobSample, TraceEvent } from '../protocol.ts';
@@ -163,7 +164,7 @@ export class BatchExecutor {
       try {
         if (signal.aborted) throw signal.reason; // cancelled while queued: do not start it
         if (sample.problem) throw new SampleLoadError('manifest', sample.problem);
-        const rgba = await this.#readWithTimeout(sample, signal, tally, mark);
+        const rgba = await this.#readWithTimeout(sample, job.epoch, signal, tally, mark);
         this.#write(rgba, sample, position, view);
         return { ok: true };
       } catch (error) {
@@ -187,9 +188,9 @@ export class BatchExecutor {
     }
   }
 
-  async #readWithTimeout(sample: JobSample, signal: AbortSignal, tally: CacheTally, mark?: PhaseMark): Promise<Uint8ClampedArray> {
+  async #readWithTimeout(sample: JobSample, epoch: number, signal: AbortSignal, tally: CacheTally, mark?: PhaseMark): Promise<Uint8ClampedArray> {
     const { timeoutMs } = this.options;
-    const hints = sample.checked ? CHECKED : undefined;
+    const hints = this.#hints(sample, epoch);
     if (timeoutMs === 0) return this.#source.read(sample.source, signal, mark, tally, hints);
     const controller = new AbortController();
     const onCancel = () => controller.abort(signal.reason);
@@ -209,6 +210,13 @@ export class BatchExecutor {
       cancelTimer();
       signal.removeEventListener('abort', onCancel);
     }
+  }
+
+  /** A fresh SampleRandom per read: a retry draws the same augmentation as the first try. */
+  #hints(sample: JobSample, epoch: number): ReadHints | undefined {
+    const { augment, seed } = this.options;
+    if (augment.length === 0) return sample.checked ? CHECKED : undefined;
+    return { headerChecked: sample.checked, augment: { list: augment, random: sampleRandom(seed, epoch, sample.index) } };
   }
 
   /** Writes at the sample's own batch position; #compact closes gaps later. */

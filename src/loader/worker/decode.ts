@@ -8,7 +8,11 @@ import { SampleLoadError } from '../errors.ts';
 import type { ImageSource } from '../dataset.ts';
 import { HEADER_MAX_BYTES, HEADER_PREFIX_BYTES, describeSize, readImageHeader, type HeaderInfo, type TextKind } from './image-header.ts';
 import { DEFAULT_MAX_PIXELS, type ImageOptions } from '../options.ts';
-import { placement } from './transforms.ts';
+import { placement, type Placement } from './transforms.ts';
+import { planAugment } from '../augment/plan.ts';
+import { jitterPixels } from '../augment/color-jitter.ts';
+import type { ResolvedAugmentation } from '../augment/spec.ts';
+import type { SampleRandom } from '../sample-random.ts';
 
 /** Reads one sample as RGBA bytes at the target size. Implemented per platform. */
 export interface PixelReader {
@@ -32,6 +36,8 @@ export interface ReadHints {
    * (each check is one more read of the Blob, which costs as much as a decode).
    */
   headerChecked?: boolean;
+  /** The sample's augmentation: the loader's `augment` list and the sample's own generator. */
+  augment?: { list: readonly ResolvedAugmentation[]; random: SampleRandom };
 }
 
 export type PhaseMark = (phase: 'fetch' | 'decode' | 'write', start: number) => void;
@@ -39,8 +45,8 @@ export type PhaseMark = (phase: 'fetch' | 'decode' | 'write', start: number) => 
 export class CanvasPixelReader implements PixelReader {
   /** Bump when this reader's pixels change (resampling, color handling). */
   readonly cacheTag = 'canvas-2d/1';
-  #canvas: OffscreenCanvas | null = null;
   #context: OffscreenCanvasRenderingContext2D | null = null;
+  #augmentContext: OffscreenCanvasRenderingContext2D | null = null;
 
   /** `maxPixels`: a larger image is refused, from its header when it declares its size. */
   constructor(
@@ -75,39 +81,67 @@ export class CanvasPixelReader implements PixelReader {
     mark?.('decode', t);
     t = performance.now();
     try {
-      return this.#draw(bitmap);
+      return this.#draw(bitmap, hints?.augment);
     } finally {
       bitmap.close();
       mark?.('write', t);
     }
   }
 
-  /** Synchronous: no other read can interleave between draw and readback. */
-  #draw(bitmap: ImageBitmap): Uint8ClampedArray {
+  /**
+   * Synchronous: no other read can interleave between draw and readback.
+   * With `augment`: the source rectangle of RandomResizedCrop replaces the
+   * fit; the other geometric transforms redraw the result through one matrix
+   * on a second canvas (zeros outside, torchvision's fill); ColorJitter then
+   * changes the bytes read back.
+   */
+  #draw(bitmap: ImageBitmap, augment?: ReadHints['augment']): Uint8ClampedArray {
     const { width, height, fit } = this.image;
+    const plan = augment ? planAugment(augment.list, augment.random, bitmap.width, bitmap.height, width, height) : null;
     const context = this.#context2d(width, height);
-    const p = placement(bitmap.width, bitmap.height, width, height, fit);
+    const crop = plan?.crop;
+    const p: Placement = crop
+      ? { sx: crop.left, sy: crop.top, sw: crop.width, sh: crop.height, dx: 0, dy: 0, dw: width, dh: height }
+      : placement(bitmap.width, bitmap.height, width, height, fit);
     context.clearRect(0, 0, width, height);
-    if (fit === 'contain') {
+    if (fit === 'contain' && !crop) {
       context.fillStyle = '#000';
       context.fillRect(0, 0, width, height);
     }
     context.drawImage(bitmap, p.sx, p.sy, p.sw, p.sh, p.dx, p.dy, p.dw, p.dh);
-    return context.getImageData(0, 0, width, height).data;
+    let out = context;
+    if (plan?.matrix) {
+      out = this.#redraw(width, height);
+      out.clearRect(0, 0, width, height);
+      out.imageSmoothingEnabled = plan.interpolation === 'bilinear';
+      out.setTransform(...plan.matrix);
+      out.drawImage(context.canvas, 0, 0);
+      out.setTransform(1, 0, 0, 1, 0, 0);
+    }
+    const data = out.getImageData(0, 0, width, height).data;
+    if (plan && plan.jitter.length > 0) jitterPixels(data, plan.jitter);
+    return data;
   }
 
   #context2d(width: number, height: number): OffscreenCanvasRenderingContext2D {
-    if (!this.#canvas || !this.#context) {
-      this.#canvas = new OffscreenCanvas(width, height);
-      // willReadFrequently keeps the canvas on the CPU, where getImageData is cheap.
-      const context = this.#canvas.getContext('2d', { willReadFrequently: true, alpha: true });
-      if (!context) throw new Error('OffscreenCanvas 2D context is unavailable');
-      context.imageSmoothingEnabled = true;
-      context.imageSmoothingQuality = 'high';
-      this.#context = context;
-    }
+    this.#context ??= canvas2d(width, height);
     return this.#context;
   }
+
+  /** The second canvas of a geometric augmentation, made on first use. */
+  #redraw(width: number, height: number): OffscreenCanvasRenderingContext2D {
+    this.#augmentContext ??= canvas2d(width, height);
+    return this.#augmentContext;
+  }
+}
+
+function canvas2d(width: number, height: number): OffscreenCanvasRenderingContext2D {
+  // willReadFrequently keeps the canvas on the CPU, where getImageData is cheap.
+  const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true, alpha: true });
+  if (!context) throw new Error('OffscreenCanvas 2D context is unavailable');
+  context.imageSmoothingEnabled = true;
+  context.imageSmoothingQuality = 'high';
+  return context;
 }
 
 const TEXT_KINDS: Record<TextKind, string> = {
