@@ -1,6 +1,7 @@
 /**
  * The datasets the dev page offers: manifests (the format in docs/guide.md) under
- * public/datasets/<name>/, and the user's own folder (folder-source.svelte.ts).
+ * public/datasets/<name>/ (MNIST and shapes twice: packed in shards under
+ * shards/, and one file per image), and the user's own folder (folder-source.svelte.ts).
  * Add an entry here to offer another manifest.
  */
 import { ImageDataset, type DataLoaderOptions } from '../loader/index.ts';
@@ -62,17 +63,33 @@ export const DATASETS: readonly DatasetEntry[] = [
     kind: 'manifest',
     id: 'mnist',
     label: 'mnist',
+    manifest: '/datasets/mnist/shards/manifest.json',
+    split: 'train',
+    description: '8,000 real handwritten digits, 28×28 grayscale PNGs packed in 4 shards',
+  },
+  {
+    kind: 'manifest',
+    id: 'mnist-files',
+    label: 'mnist (one file each)',
     manifest: '/datasets/mnist/manifest.json',
     split: 'train',
-    description: '8,000 real handwritten digits, 28×28 grayscale PNGs',
+    description: 'the same 8,000 digits, one request per image: compare with the shards',
   },
   {
     kind: 'manifest',
     id: 'shapes',
     label: 'shapes (decode-heavy)',
+    manifest: '/datasets/shapes/shards/manifest.json',
+    split: 'train',
+    description: '2,000 JPEGs of six shapes, 160×160 RGB, packed in 8 shards: decoding is the bottleneck',
+  },
+  {
+    kind: 'manifest',
+    id: 'shapes-files',
+    label: 'shapes (one file each)',
     manifest: '/datasets/shapes/manifest.json',
     split: 'train',
-    description: '2,000 JPEGs of six shapes, 160×160 RGB: decoding is the bottleneck',
+    description: 'the same 2,000 JPEGs, one request per image',
   },
   ...(import.meta.env.DEV ? [BROKEN] : []),
   {

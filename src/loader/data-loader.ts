@@ -24,6 +24,8 @@ import { batchCount, batchIndices, epochOrder } from './sampler.ts';
 import { SlotPool, type RingMode } from './slot-pool.ts';
 import { StatsCollector, type LoaderStats } from './stats.ts';
 import { SupervisedWorker } from './worker-supervisor.ts';
+import { ShardFeed } from './shard-feed.ts';
+import { ShardProducer } from './shard-producer.ts';
 
 export interface LoaderEnvironment {
   /**
@@ -69,6 +71,7 @@ export class DataLoader implements AsyncIterable<Batch> {
   #checked: Uint8Array | null = null; // [index] = 1 once delivered: a Blob source's header needs no second check
   readonly #stats: StatsCollector;
   readonly #env: LoaderEnvironment;
+  readonly #shards: ShardFeed | null; // set for a dataset packed in shards: its store and order
 
   constructor(
     readonly dataset: ImageDataset,
@@ -89,6 +92,7 @@ export class DataLoader implements AsyncIterable<Batch> {
     this.mode = wanted === 'auto' ? (sharedMemoryAvailable() ? 'shared' : 'transfer') : wanted;
     this.slots = ringSlotCount(this.options.numWorkers, this.options.prefetchFactor);
     this.#pool = new SlotPool(this.mode, this.slots, this.#geometry());
+    this.#shards = dataset.shards ? new ShardFeed(dataset.shards, this.options, dataset.classes.length) : null;
     this.#stats = new StatsCollector(
       (on) => this.#producers?.forEach((p) => p.setTracing(on)),
       this.options.cache === 'indexeddb',
@@ -132,7 +136,7 @@ export class DataLoader implements AsyncIterable<Batch> {
     const epoch = this.#epoch++;
     const consumed = this.#resume?.epoch === epoch ? this.#resume.consumed : undefined;
     this.#resume = null;
-    const order = epochOrder(this.dataset.length, shuffle, seed, epoch);
+    const order = this.#shards?.order(epoch) ?? epochOrder(this.dataset.length, shuffle, seed, epoch);
     const run = new EpochRun(this.#context(), epoch, batchIndices(order, batchSize, dropLast), { consumed, signal: options.signal });
     this.#run = run;
     return run;
@@ -158,7 +162,7 @@ export class DataLoader implements AsyncIterable<Batch> {
     const heldSlot = this.#run?.heldSlot ?? -1;
     const states = this.#pool.states().map((state, slot) => (slot === heldSlot ? 'held' : state));
     const count = (name: string) => states.filter((s) => s === name).length;
-    return this.#stats.snapshot(this.mode, inFlight, {
+    const stats = this.#stats.snapshot(this.mode, inFlight, {
       slots: this.slots,
       free: count('free'),
       filling: count('filling'),
@@ -167,6 +171,7 @@ export class DataLoader implements AsyncIterable<Batch> {
       held: count('held'),
       states,
     });
+    return this.#shards ? { ...stats, shards: this.#shards.stats() } : stats;
   }
 
   /**
@@ -186,11 +191,12 @@ export class DataLoader implements AsyncIterable<Batch> {
     this.#run?.stop('closed');
     this.#producers?.forEach((p) => p.close());
     this.#producers = null;
+    this.#shards?.close();
   }
 
   #stateIdentity(): { basis: StateBasis; seed: number; fingerprint: string } {
     if (!this.#identity) {
-      const basis = stateBasis(this.options, this.dataset, this.length);
+      const basis = stateBasis(this.options, this.dataset, this.length, this.#shards?.orderName);
       const seed = this.options.seed;
       this.#identity = { basis, seed, fingerprint: fingerprintOf(basis, seed, this.dataset) };
     }
@@ -246,10 +252,12 @@ export class DataLoader implements AsyncIterable<Batch> {
       new SupervisedWorker(id, () => new WorkerProducer(id, createWorker(id), init(id)), this.options, (restart) =>
         this.#stats.restarts.push(restart),
       );
-    this.#producers =
+    const producers: Producer[] =
       numWorkers === 0
         ? [new LocalProducer(init(-1), (image) => createReader(image, maxPixels))]
         : Array.from({ length: numWorkers }, (_, id) => supervised(id));
+    const shards = this.#shards;
+    this.#producers = shards ? producers.map((p) => new ShardProducer(p, shards)) : producers;
     return this.#producers;
   }
 }

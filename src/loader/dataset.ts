@@ -4,6 +4,7 @@
  */
 import { OptionError } from './errors.ts';
 import { ManifestError, checkManifest } from './sources/manifest.ts';
+import { loadShardSplit, type ShardLayout } from './sources/shard-dataset.ts';
 import { isShardSplit } from './sources/shard-manifest.ts';
 
 /** A URL (absolute, or relative to the page) or a Blob/File. */
@@ -54,6 +55,12 @@ export class ImageDataset {
   readonly #sources: ImageSource[];
   readonly #labels: Int32Array;
   readonly #invalid: ReadonlyMap<number, string>; // index -> problem, for items kept though invalid
+  /**
+   * Set when the samples are packed in shards (a manifest's shard form):
+   * where each lies. Then source(i) is the name "<shard url>#<key>", and the
+   * loader reads the sample from its shard, never that name as a URL.
+   */
+  readonly shards: ShardLayout | null;
 
   private constructor(
     items: readonly DatasetItem[],
@@ -61,10 +68,12 @@ export class ImageDataset {
     readonly shape: DeclaredShape,
     readonly name: string,
     invalid: ReadonlyMap<number, string> = new Map(),
+    shards: ShardLayout | null = null,
   ) {
     this.#sources = items.map((item) => item.src);
     this.#labels = Int32Array.from(items, (item) => item.label);
     this.#invalid = invalid;
+    this.shards = shards;
   }
 
   /** Manifest items that cannot load (see FromManifestOptions.strict), in index order. */
@@ -83,6 +92,7 @@ export class ImageDataset {
     return this.#sources.length;
   }
 
+  /** Sample i's source: a URL, a Blob/File, or for a shard dataset "<shard url>#<key>". */
   source(i: number): ImageSource {
     this.#check(i);
     return this.#sources[i];
@@ -127,7 +137,9 @@ export class ImageDataset {
   /**
    * Loads `manifest.json` (the format in docs/guide.md) and takes one split. Each
    * item's `src` is resolved against the manifest's own URL, so a manifest
-   * works from any folder or origin.
+   * works from any folder or origin. A split in shard form (samples packed
+   * in tar shards) loads too; without an index in the manifest, each shard
+   * is fetched once here to read its tar headers.
    */
   static async fromManifest(url: string | URL, split = 'train', options: FromManifestOptions = {}): Promise<ImageDataset> {
     const absolute = absoluteUrl(String(url));
@@ -150,12 +162,15 @@ export class ImageDataset {
       const known = Object.keys(manifest.splits).join(', ') || 'none';
       throw new ManifestError(absolute, `it has no split "${split}" (splits: ${known})`);
     }
-    if (isShardSplit(items)) {
-      // The shard form validates (checkManifest) but loads once the loader's ShardStore is wired in.
-      throw new ManifestError(absolute, `the split "${split}" is packed in shards, which \`ImageDataset.fromManifest\` cannot load yet; use a per-file manifest`);
-    }
     const invalid = new Map(problems.filter((p) => p.split === split).map((p) => [p.index, p.problem]));
     if (options.strict && invalid.size > 0) throw new ManifestError(absolute, invalid.values().next().value!);
+    const { width, height, channels } = manifest;
+    const name = `${manifest.name}/${split}`;
+    if (isShardSplit(items)) {
+      const loaded = await loadShardSplit(items, absolute, manifest.classes.length, invalid);
+      if (options.strict && loaded.invalid.size > 0) throw new ManifestError(absolute, loaded.invalid.values().next().value!);
+      return new ImageDataset(loaded.items, manifest.classes, { width, height, channels }, name, loaded.invalid, loaded.layout);
+    }
     const resolved = items.map((item, i) => {
       if (!invalid.has(i)) return { src: new URL(item.src, absolute).href, label: item.label };
       // Kept so the loader can account for it: the source names the item when it has no usable "src".
@@ -163,8 +178,7 @@ export class ImageDataset {
       const source = typeof src === 'string' && src !== '' ? new URL(src, absolute).href : `${absolute}#splits.${split}[${i}]`;
       return { src: source, label: Number.isInteger(label) ? (label as number) : -1 };
     });
-    const { width, height, channels } = manifest;
-    return new ImageDataset(resolved, manifest.classes, { width, height, channels }, `${manifest.name}/${split}`, invalid);
+    return new ImageDataset(resolved, manifest.classes, { width, height, channels }, name, invalid);
   }
 }
 

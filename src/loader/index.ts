@@ -29,6 +29,8 @@ export {
 } from './errors.ts';
 export { ManifestError, type ItemProblem, type Manifest, type ManifestItem } from './sources/manifest.ts';
 export type { ShardEntry, ShardSample, ShardSplit } from './sources/shard-manifest.ts';
+export type { ShardLayout } from './sources/shard-dataset.ts';
+export type { ShardStats } from './shard-feed.ts';
 export type { CacheMode, Channels, DataLoaderOptions, Fit, ImageOptions, Normalize, OnError } from './options.ts';
 export type { Augmentation } from './augment/spec.ts';
 export { normalizeChannels } from './options.ts';

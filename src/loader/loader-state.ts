@@ -48,20 +48,30 @@ export interface StateBasis {
   dtype: string;
   /** The augmentations as JSON, when there are any: they change every batch's pixels. */
   augment?: string;
+  /** A dataset packed in shards: the epoch order in force ('global', 'windowed 2', 'sequential'; shard-feed.ts). */
+  order?: string;
 }
 
 const digests = new WeakMap<ImageDataset, string>();
 
-/** A 64-bit digest of every item: its source (a File by name, size, type and date) and label. */
+/**
+ * A 64-bit digest of every item: its source (a File by name, size, type and
+ * date; a shard sample by shard URL and size, key, offset and length) and label.
+ */
 export function datasetDigest(dataset: ImageDataset): string {
   let digest = digests.get(dataset);
   if (digest) return digest;
   let a = FNV_OFFSET;
   let b = FNV_PRIME; // a second, independent lane: 64 bits in all
+  const shards = dataset.shards;
   for (let i = 0; i < dataset.length; i++) {
     const source = dataset.source(i);
     const file = source as Blob & { lastModified?: number };
-    const id = typeof source === 'string' ? source : `${describeSource(source)}|${file.size}|${file.type}|${file.lastModified ?? ''}`;
+    const id = shards
+      ? `${source}|${shards.shards[shards.shardOf[i]].bytes}|${shards.offsets[i]}|${shards.lengths[i]}`
+      : typeof source === 'string'
+        ? source
+        : `${describeSource(source)}|${file.size}|${file.type}|${file.lastModified ?? ''}`;
     const item = `${id}\u0000${dataset.label(i)}\u0001`;
     a = fnv1a(item, a);
     b = fnv1a(item, Math.imul(b ^ i, 0x5bd1e995) >>> 0);
@@ -71,7 +81,7 @@ export function datasetDigest(dataset: ImageDataset): string {
   return digest;
 }
 
-export function stateBasis(options: ResolvedOptions, dataset: ImageDataset, batches: number): StateBasis {
+export function stateBasis(options: ResolvedOptions, dataset: ImageDataset, batches: number, order?: string): StateBasis {
   const { width, height, channels, fit } = options.image;
   const dtype = options.mean ? `float32 mean [${options.mean}] std [${options.std}]` : options.dtype;
   return {
@@ -84,6 +94,7 @@ export function stateBasis(options: ResolvedOptions, dataset: ImageDataset, batc
     image: `${width}x${height}x${channels} ${fit}`,
     dtype,
     ...(options.augment.length > 0 ? { augment: JSON.stringify(options.augment) } : {}),
+    ...(order !== undefined && { order }),
   };
 }
 
@@ -162,7 +173,7 @@ export function checkResume(
       `was saved for dataset "${saved.dataset}" of ${saved.samples} samples, not "${basis.dataset}" of ${basis.samples}. ${SAME_RULE}`,
     );
   }
-  const keys = ['batchSize', 'shuffle', 'dropLast', 'image', 'dtype', 'augment'] as const;
+  const keys = ['batchSize', 'shuffle', 'dropLast', 'image', 'dtype', 'augment', 'order'] as const;
   const differ = keys.filter((k) => saved[k] !== basis[k]).map((k) => `${k} ${JSON.stringify(saved[k])} (now ${JSON.stringify(basis[k])})`);
   if (s.seed !== expected.seed) differ.push(`seed ${s.seed} (now ${expected.seed})`);
   if (differ.length > 0) refuse(`was saved with other options: ${differ.join(', ')}. ${SAME_RULE}`);

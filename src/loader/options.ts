@@ -87,6 +87,13 @@ export interface DataLoaderOptions {
    * Default 3.
    */
   maxWorkerRestarts?: number;
+  /**
+   * For a dataset packed in shards: bytes of shards kept in memory at once.
+   * While every shard fits, `shuffle` is the exact global permutation; when
+   * they do not, the order becomes windowed (docs/guide.md, "Packed shards").
+   * Default DEFAULT_SHARD_CACHE_BYTES (256 MiB), which holds the bundled sets.
+   */
+  shardCacheBytes?: number;
   /** A `loader.state()` to continue from: that epoch, minus the batches it had consumed. */
   resumeFrom?: LoaderState;
 }
@@ -115,7 +122,11 @@ export interface ResolvedOptions {
   workerTimeoutMs: number;
   maxWorkerRestarts: number;
   cache: CacheMode;
+  shardCacheBytes: number;
 }
+
+/** Default `shardCacheBytes`: holds the bundled sets (MNIST and shapes, train and test) with room to spare. */
+export const DEFAULT_SHARD_CACHE_BYTES = 256 * 1024 * 1024;
 
 /** PIL's `Image.MAX_IMAGE_PIXELS * 2`, where it raises DecompressionBombError. */
 export const DEFAULT_MAX_PIXELS = 178_956_970;
@@ -182,6 +193,7 @@ export function resolveOptions(options: DataLoaderOptions, declared: DeclaredSha
     workerTimeoutMs: boundedMs('workerTimeoutMs', options.workerTimeoutMs, 30_000),
     maxWorkerRestarts: count('maxWorkerRestarts', options.maxWorkerRestarts, 3, 100),
     cache,
+    shardCacheBytes: positiveInt('shardCacheBytes', options.shardCacheBytes, DEFAULT_SHARD_CACHE_BYTES),
   };
 }
 

@@ -3,7 +3,7 @@
  * Times are absolute milliseconds (performance.timeOrigin + performance.now())
  * because a worker's clock origin differs from the page's.
  */
-import type { SampleFailure, SerializedError } from './errors.ts';
+import type { SampleFailure, SampleFailureReason, SerializedError } from './errors.ts';
 import type { ImageSource } from './dataset.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { SlotGeometry } from './ring.ts';
@@ -25,8 +25,16 @@ export interface JobSample {
   source: ImageSource;
   /** Set when the dataset's item is invalid: the sample fails with reason 'manifest', unread. */
   problem?: string;
-  /** A Blob source delivered in an earlier epoch: its header was checked then (decode.ts ReadHints). */
+  /** A Blob source delivered in an earlier epoch, or a shard sample: its header was checked (decode.ts ReadHints). */
   checked?: true;
+  /**
+   * Set when the sample failed before any worker saw it (a shard sample whose
+   * shard failed, or whose bytes disagree with the index: shard-feed.ts): it
+   * fails with this reason, unread and not retried again.
+   */
+  failure?: { reason: SampleFailureReason; message: string; attempts: number };
+  /** The sample cache's key where the source alone does not make a sound one (a shard sample: shardCacheKey). */
+  cacheKey?: string;
 }
 
 /** One batch to load into one slot. */

@@ -5,6 +5,7 @@
 import type { SampleFailure } from './errors.ts';
 import type { BatchReport, CacheReport, TraceEvent } from './protocol.ts';
 import type { RestartRecord } from './worker-supervisor.ts';
+import type { ShardStats } from './shard-feed.ts';
 
 export interface WorkerStats {
   /** Worker id; -1 is the main thread. */
@@ -93,6 +94,8 @@ export interface LoaderStats {
   consumerWaitMs: number;
   ring: RingOccupancy;
   cache: CacheStats;
+  /** Only for a dataset packed in shards: the order in force, the shard set and what was fetched. */
+  shards?: ShardStats;
 }
 
 type Listener = (event: TraceEvent) => void;

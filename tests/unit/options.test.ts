@@ -29,6 +29,7 @@ describe('resolveOptions', () => {
       maxPixels: 178_956_970,
       workerTimeoutMs: 30_000,
       maxWorkerRestarts: 3,
+      shardCacheBytes: 256 * 1024 * 1024,
     });
   });
 
@@ -123,6 +124,8 @@ describe('resolveOptions refuses', () => {
     [{ onError: 'ignore' }, MNIST, 'onError', '"ignore"'],
     [{ cache: true }, MNIST, 'cache', 'true'],
     [{ cache: 'memory' }, MNIST, 'cache', '"memory"'],
+    [{ shardCacheBytes: 0 }, MNIST, 'shardCacheBytes', '0'],
+    [{ shardCacheBytes: 1.5e6 + 0.5 }, MNIST, 'shardCacheBytes', '1500000.5'],
   ])('%j (dataset declares %j): names `%s` and shows %s', (options, declared, option, shown) => {
     const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(bad(options, declared)).toThrow(OptionError);

@@ -56,8 +56,11 @@ export const newTally = (): CacheTally => ({ hits: 0, misses: 0, uncacheable: 0 
 /** How a BatchExecutor reads samples: straight from the reader, or through the cache. */
 export interface SampleSource {
   read(source: ImageSource, signal: AbortSignal, mark: PhaseMark | undefined, tally: CacheTally, hints?: ReadHints): Promise<Uint8ClampedArray>;
-  /** A job's sources, before it reads them: the cache looks them all up at once. */
-  expect(sources: readonly ImageSource[]): void;
+  /**
+   * A job's sources, before it reads them: the cache looks them all up at
+   * once. `keys[i]`, where given, is source i's cache key (a shard sample's).
+   */
+  expect(sources: readonly ImageSource[], keys?: readonly (string | undefined)[]): void;
   /** After a job: its writes are committed (or the cache is off). Null when the option is off. */
   settle(tally: CacheTally): Promise<CacheReport | null>;
   close(): void;
@@ -112,9 +115,11 @@ export class CachedReader implements SampleSource {
     if (!tag) this.#turnOff(notice(where, 'its PixelReader has no `cacheTag`, so cached pixels could come from another decoder', 'give the reader a `cacheTag`'));
   }
 
-  expect(sources: readonly ImageSource[]): void {
+  expect(sources: readonly ImageSource[], keys: readonly (string | undefined)[] = []): void {
     if (this.#off) return;
-    for (const source of sources) if (!this.#ahead.has(source)) this.#ahead.set(source, this.#lookup(source));
+    sources.forEach((source, i) => {
+      if (!this.#ahead.has(source)) this.#ahead.set(source, this.#lookup(source, keys[i]));
+    });
   }
 
   async read(source: ImageSource, signal: AbortSignal, mark: PhaseMark | undefined, tally: CacheTally, hints?: ReadHints): Promise<Uint8ClampedArray> {
@@ -169,11 +174,11 @@ export class CachedReader implements SampleSource {
     return this.#db;
   }
 
-  async #lookup(source: ImageSource): Promise<Lookup> {
+  async #lookup(source: ImageSource, given?: string): Promise<Lookup> {
     const db = this.#off ? null : await this.#connect();
     if (!db || this.#off) return OFF_LOOKUP;
     // No key (or a Blob that cannot be read): not cached; the reader reports any real problem.
-    const key = await sourceKey(source).catch(() => null);
+    const key = given ?? (await sourceKey(source).catch(() => null));
     if (key === null) return { key, found: undefined };
     return { key, found: await this.#get([this.#fingerprint!, key]) };
   }

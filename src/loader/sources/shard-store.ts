@@ -37,7 +37,7 @@
  */
 import { activeTimeout } from '../active-timer.ts';
 import { FeedlineError, OptionError } from '../errors.ts';
-import { DEFAULT_MAX_PIXELS } from '../options.ts';
+import { DEFAULT_MAX_PIXELS, DEFAULT_SHARD_CACHE_BYTES } from '../options.ts';
 import { Limiter } from '../worker/limiter.ts';
 import { checkShard, type ShardCheck } from './shard-check.ts';
 import { ShardError, fetchShard } from './shard-fetch.ts';
@@ -47,8 +47,7 @@ import type { GroupedSample, ShardSample } from './webdataset.ts';
 export { ShardError } from './shard-fetch.ts';
 export { ShardLease, shardCacheKey, type ShardSampleResult } from './shard-lease.ts';
 
-/** Default `shardCacheBytes`: holds the bundled sets (MNIST and shapes, train and test) with room to spare. */
-export const DEFAULT_SHARD_CACHE_BYTES = 256 * 1024 * 1024;
+export { DEFAULT_SHARD_CACHE_BYTES };
 export const DEFAULT_SHARD_FETCHES = 4;
 export const DEFAULT_SHARD_TIMEOUT_MS = 60_000;
 

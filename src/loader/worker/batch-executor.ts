@@ -101,7 +101,8 @@ export class BatchExecutor {
     const signal = AbortSignal.any([this.#cancel.signal, epoch.cancel.signal]);
     const tally = newTally();
     // An invalid manifest item is never read, so never looked up either.
-    this.#source.expect(job.samples.filter((s) => !s.problem).map((s) => s.source));
+    const readable = job.samples.filter((s) => !s.problem && !s.failure);
+    this.#source.expect(readable.map((s) => s.source), readable.map((s) => s.cacheKey));
     let outcomes: Outcome[];
     try {
       outcomes = await Promise.all(
@@ -164,12 +165,14 @@ export class BatchExecutor {
       try {
         if (signal.aborted) throw signal.reason; // cancelled while queued: do not start it
         if (sample.problem) throw new SampleLoadError('manifest', sample.problem);
+        if (sample.failure) throw new SampleLoadError(sample.failure.reason, sample.failure.message);
         const rgba = await this.#readWithTimeout(sample, job.epoch, signal, tally, mark);
         this.#write(rgba, sample, position, view);
         return { ok: true };
       } catch (error) {
         const reason = signal.aborted ? 'source' : error instanceof SampleLoadError ? error.reason : 'decode';
-        if (attempt <= retry && !signal.aborted && !NEVER_RETRY.has(reason)) {
+        // A failure found before the job (sample.failure) was retried where it was found.
+        if (attempt <= retry && !signal.aborted && !NEVER_RETRY.has(reason) && !sample.failure) {
           if (RETRY_WITH_BACKOFF.has(reason)) await sleep(BACKOFF_BASE_MS * 2 ** (attempt - 1));
           continue;
         }
@@ -180,7 +183,7 @@ export class BatchExecutor {
           worker: this.workerId,
           epoch: job.epoch,
           batch: job.batch,
-          attempts: attempt,
+          attempts: sample.failure?.attempts ?? attempt,
           error: serializeError(signal.aborted ? signal.reason : error),
         };
         return { ok: false, failure };

@@ -40,6 +40,23 @@ export const memSrc = (i: number) => `mem://${i}`;
 /** 'mem://i', as a string or as the name of a File. */
 const sourceName = (source: ImageSource): string => (typeof source === 'string' ? source : ((source as File).name ?? ''));
 
+/**
+ * A shard sample's image bytes for the fake reader: a zero byte (so the
+ * header check sees no text) then 'mem://i'. A Blob crossing to a Node
+ * worker thread loses its File name; its bytes say which sample it is.
+ */
+export const memShardImage = (i: number): Uint8Array => new Uint8Array([0, ...new TextEncoder().encode(memSrc(i))]);
+
+/** The source's name: its bytes' 'mem://i' for a shard slice (memShardImage), else sourceName. */
+async function readName(source: ImageSource): Promise<string> {
+  if (typeof source !== 'string' && source.size < 64) {
+    const bytes = new Uint8Array(await source.arrayBuffer());
+    const text = new TextDecoder().decode(bytes.subarray(1));
+    if (bytes[0] === 0 && text.startsWith('mem://')) return text;
+  }
+  return sourceName(source);
+}
+
 function sampleNumber(source: ImageSource): number {
   const name = sourceName(source);
   if (!name.startsWith('mem://')) throw new SampleLoadError('source', `not a mem:// source`);
@@ -77,7 +94,7 @@ export class FakeReader implements PixelReader {
   ) {}
 
   async read(source: ImageSource, signal: AbortSignal, mark?: PhaseMark, hints?: ReadHints): Promise<Uint8ClampedArray> {
-    const src = sourceName(source);
+    const src = typeof source === 'string' ? source : await readName(source);
     if (hints?.headerChecked) this.headerChecked.push(src);
     const attempt = (this.attempts.get(src) ?? 0) + 1;
     this.attempts.set(src, attempt);
