@@ -2,13 +2,15 @@
  * A delivered batch: views straight into its ring slot, no copy.
  */
 import type { SampleFailure } from './errors.ts';
-import type { ImageOptions } from './options.ts';
 import type { SlotView } from './ring.ts';
 
-export interface BatchInit {
+/** An image batch's shape: [size, height, width, channels] (NHWC). */
+export type ImageBatchShape = [number, number, number, number];
+
+export interface BatchInit<Shape extends number[] = number[]> {
   epoch: number;
   index: number;
-  shape: [number, number, number, number];
+  shape: Shape;
   images: Uint8Array | Float32Array;
   labels: Int32Array;
   indices: Int32Array;
@@ -18,15 +20,22 @@ export interface BatchInit {
   onRelease: () => void;
 }
 
-export class Batch {
+/**
+ * `Shape` is ImageBatchShape for an image dataset (what DataLoader<ImageDataset>
+ * yields), number[] for a tensor or custom dataset.
+ */
+export class Batch<Shape extends number[] = ImageBatchShape> {
   /** The epoch this batch belongs to (0-based). */
   readonly epoch: number;
   /** Its number in the epoch, in sampler order (0-based). */
   readonly index: number;
   /** Samples in the batch: batchSize, or fewer for the last batch or after skips. */
   readonly size: number;
-  /** [size, height, width, channels]: NHWC. */
-  readonly shape: [number, number, number, number];
+  /**
+   * [size, ...sample shape]: for an image dataset [size, height, width,
+   * channels] (NHWC); for a tensor or custom dataset [size, ...its declared shape].
+   */
+  readonly shape: Shape;
   /**
    * The pixels, NHWC, uint8 (0..255) or float32 (normalized). Like `labels`
    * and `indices` this is a view of the ring slot, not a copy: it stays valid
@@ -34,6 +43,10 @@ export class Batch {
    * whichever comes first. Copy what you need to keep (`images.slice()`).
    */
   readonly images: Uint8Array | Float32Array;
+  /** `images` under the name that reads right for a tensor or custom dataset: the same view. */
+  get values(): Uint8Array | Float32Array {
+    return this.images;
+  }
   /** Class index of each sample. */
   readonly labels: Int32Array;
   /** Dataset index of each sample. */
@@ -44,7 +57,7 @@ export class Batch {
   readonly worker: number | null;
   #onRelease: (() => void) | null;
 
-  constructor(init: BatchInit) {
+  constructor(init: BatchInit<Shape>) {
     this.epoch = init.epoch;
     this.index = init.index;
     this.shape = init.shape;
@@ -80,14 +93,14 @@ export class Batch {
 export function slotBatch(
   view: SlotView,
   count: number,
-  image: ImageOptions,
+  sampleShape: readonly number[],
   init: Omit<BatchInit, 'shape' | 'images' | 'labels' | 'indices'>,
-): Batch {
-  const { width, height, channels } = image;
-  return new Batch({
+): Batch<number[]> {
+  const elements = sampleShape.reduce((n, d) => n * d, 1);
+  return new Batch<number[]>({
     ...init,
-    shape: [count, height, width, channels],
-    images: view.pixels.subarray(0, count * width * height * channels),
+    shape: [count, ...sampleShape],
+    images: view.pixels.subarray(0, count * elements),
     labels: view.labels.subarray(0, count),
     indices: view.indices.subarray(0, count),
   });

@@ -11,6 +11,7 @@
  */
 import type { ImageDataset } from './dataset.ts';
 import type { Batch } from './batch.ts';
+import { isItemDataset, type ItemDataset } from './datasets/item-dataset.ts';
 import { CanvasPixelReader, type PixelReader } from './worker/decode.ts';
 import { EpochRun, type RunContext } from './epoch-run.ts';
 import { LoaderClosedError, OptionError } from './errors.ts';
@@ -55,7 +56,13 @@ export function sharedMemoryAvailable(): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && isolated !== false;
 }
 
-export class DataLoader implements AsyncIterable<Batch> {
+/** Any dataset the loader reads: images through the image pipeline, or a tensor or custom dataset. */
+export type LoaderDataset = ImageDataset | ItemDataset;
+
+/** The batches a loader over D yields: an image dataset's are NHWC, [size, height, width, channels]. */
+export type BatchOf<D extends LoaderDataset> = D extends ImageDataset ? Batch : Batch<number[]>;
+
+export class DataLoader<D extends LoaderDataset = ImageDataset> implements AsyncIterable<BatchOf<D>> {
   readonly options: Readonly<ResolvedOptions>;
   /** 'shared': SharedArrayBuffer ring; 'transfer': ArrayBuffers moved with Comlink.transfer. */
   readonly mode: RingMode;
@@ -71,17 +78,20 @@ export class DataLoader implements AsyncIterable<Batch> {
   #checked: Uint8Array | null = null; // [index] = 1 once delivered: a Blob source's header needs no second check
   readonly #stats: StatsCollector;
   readonly #env: LoaderEnvironment;
-  readonly #shards: ShardFeed | null; // set for a dataset packed in shards: its store and order
+  readonly #shards: ShardFeed | null;
+  #specCache: WorkerInit['dataset'] = null; // set for a dataset packed in shards: its store and order
 
   constructor(
-    readonly dataset: ImageDataset,
+    readonly dataset: D,
     options: DataLoaderOptions = {},
     env: LoaderEnvironment = {},
   ) {
     if (!dataset || typeof dataset.length !== 'number') {
-      throw new OptionError('`DataLoader` needs an ImageDataset as its first argument');
+      throw new OptionError('`DataLoader` needs a dataset as its first argument: an ImageDataset, TensorDataset or CustomDataset');
     }
-    this.options = resolveOptions(options, dataset.shape);
+    const items = isItemDataset(dataset) ? dataset : null;
+    this.options = items ? resolveOptions(options, {}, { kind: items.kind, sample: items.sample }) : resolveOptions(options, (dataset as ImageDataset).shape);
+    items?.checkOptions?.(this.options);
     this.#env = env;
     const wanted = env.mode ?? 'auto';
     if (wanted === 'shared' && !sharedMemoryAvailable()) {
@@ -92,7 +102,8 @@ export class DataLoader implements AsyncIterable<Batch> {
     this.mode = wanted === 'auto' ? (sharedMemoryAvailable() ? 'shared' : 'transfer') : wanted;
     this.slots = ringSlotCount(this.options.numWorkers, this.options.prefetchFactor);
     this.#pool = new SlotPool(this.mode, this.slots, this.#geometry());
-    this.#shards = dataset.shards ? new ShardFeed(dataset.shards, this.options, dataset.classes.length) : null;
+    const image = items ? null : (dataset as ImageDataset);
+    this.#shards = image?.shards ? new ShardFeed(image.shards, this.options, image.classes.length) : null;
     this.#stats = new StatsCollector(
       (on) => this.#producers?.forEach((p) => p.setTracing(on)),
       this.options.cache === 'indexeddb',
@@ -121,7 +132,7 @@ export class DataLoader implements AsyncIterable<Batch> {
    * One epoch. Each call starts the next epoch, reshuffled from (seed, epoch);
    * starting one while another is active stops the older one.
    */
-  [Symbol.asyncIterator](): AsyncIterator<Batch> {
+  [Symbol.asyncIterator](): AsyncIterator<BatchOf<D>> {
     return this.iterate();
   }
 
@@ -129,7 +140,7 @@ export class DataLoader implements AsyncIterable<Batch> {
    * The next epoch, like `for await (const batch of loader)`, with options:
    * `for await (const batch of loader.iterate({ signal }))`.
    */
-  iterate(options: IterateOptions = {}): AsyncIterableIterator<Batch> {
+  iterate(options: IterateOptions = {}): AsyncIterableIterator<BatchOf<D>> {
     if (this.#closed) throw new LoaderClosedError('`DataLoader` is closed: create a new one to iterate again');
     this.#run?.stop('break');
     const { shuffle, seed, batchSize, dropLast } = this.options;
@@ -139,7 +150,8 @@ export class DataLoader implements AsyncIterable<Batch> {
     const order = this.#shards?.order(epoch) ?? epochOrder(this.dataset.length, shuffle, seed, epoch);
     const run = new EpochRun(this.#context(), epoch, batchIndices(order, batchSize, dropLast), { consumed, signal: options.signal });
     this.#run = run;
-    return run;
+    // The run yields [size, ...sample shape]: the 4-tuple NHWC exactly when D is an image dataset.
+    return run as unknown as AsyncIterableIterator<BatchOf<D>>;
   }
 
   /**
@@ -203,6 +215,13 @@ export class DataLoader implements AsyncIterable<Batch> {
     return this.#identity;
   }
 
+  /** What workers need to know of a tensor or custom dataset; made once (a tensor's arrays are not copied here). */
+  get #spec() {
+    if (!isItemDataset(this.dataset)) return null;
+    this.#specCache ??= this.dataset.spec();
+    return this.#specCache;
+  }
+
   #geometry(): SlotGeometry {
     return { batchSize: this.options.batchSize, sampleElements: sampleElements(this.options), dtype: this.options.dtype };
   }
@@ -218,7 +237,7 @@ export class DataLoader implements AsyncIterable<Batch> {
       stats: this.#stats,
       sample: (index: number): JobSample => {
         const sample: JobSample = { index, label: this.dataset.label(index), source: this.dataset.source(index) };
-        const problem = this.dataset.problem(index);
+        const problem = isItemDataset(this.dataset) ? null : this.dataset.problem(index);
         if (problem !== null) sample.problem = problem;
         if (this.#checked?.[index] && typeof sample.source !== 'string') sample.checked = true;
         return sample;
@@ -244,9 +263,11 @@ export class DataLoader implements AsyncIterable<Batch> {
       geometry: this.#geometry(),
       ring: this.#pool.ring?.buffer ?? null,
       tracing: this.#stats.tracing,
+      dataset: this.#spec,
     });
     const { numWorkers, maxPixels } = this.options;
-    const createWorker = this.#env.createWorker ?? createModuleWorker;
+    const items = isItemDataset(this.dataset) ? this.dataset : null;
+    const createWorker = this.#env.createWorker ?? items?.createWorker ?? createModuleWorker;
     const createReader = this.#env.createReader ?? ((image: ImageOptions) => new CanvasPixelReader(image, maxPixels));
     const supervised = (id: number) =>
       new SupervisedWorker(id, () => new WorkerProducer(id, createWorker(id), init(id)), this.options, (restart) =>
@@ -254,7 +275,7 @@ export class DataLoader implements AsyncIterable<Batch> {
       );
     const producers: Producer[] =
       numWorkers === 0
-        ? [new LocalProducer(init(-1), (image) => createReader(image, maxPixels))]
+        ? [new LocalProducer(init(-1), (image) => createReader(image, maxPixels), items?.localItems(this.options))]
         : Array.from({ length: numWorkers }, (_, id) => supervised(id));
     const shards = this.#shards;
     this.#producers = shards ? producers.map((p) => new ShardProducer(p, shards)) : producers;

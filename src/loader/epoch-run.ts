@@ -37,7 +37,8 @@
  * A resumed epoch (loader-state.ts) runs only the batches not yet consumed,
  * in the same order, under their own batch numbers.
  */
-import { slotBatch, type Batch } from './batch.ts';
+import { slotBatch, type Batch as ShapedBatch } from './batch.ts';
+type Batch = ShapedBatch<number[]>; // any dataset's: [size, ...its sample shape]
 import { EpochStop, STOPPED } from './epoch-stop.ts';
 import { LoaderClosedError, SampleError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -251,7 +252,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
       ctx.freeSlot(pending.slot); // every sample skipped: nothing to yield
       return null;
     }
-    const batch = slotBatch(view, count, ctx.options.image, {
+    const batch = slotBatch(view, count, ctx.options.sample.shape, {
       epoch: this.epoch,
       index: pending.batch,
       skipped,

@@ -12,7 +12,8 @@ export type SampleFailureReason =
   | 'timeout' // the sample took longer than `timeoutMs`
   | 'oversize' // the image has more pixels than `maxPixels` (refused from its header where it tells)
   | 'manifest' // the manifest item itself is invalid: label outside `classes`, no "src", a duplicate
-  | 'source'; // the source itself is unusable (wrong type, empty)
+  | 'source' // the source itself is unusable (wrong type, empty)
+  | 'dataset'; // a custom dataset's getItem threw, or gave values that are not the declared shape and dtype
 
 export interface SerializedError {
   name: string;

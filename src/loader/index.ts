@@ -1,4 +1,24 @@
-export { DataLoader, sharedMemoryAvailable, type IterateOptions, type LoaderEnvironment } from './data-loader.ts';
+export {
+  DataLoader,
+  sharedMemoryAvailable,
+  type BatchOf,
+  type IterateOptions,
+  type LoaderDataset,
+  type LoaderEnvironment,
+} from './data-loader.ts';
+export { TensorDataset, type TensorDatasetOptions, type TensorValues } from './datasets/tensor-dataset.ts';
+export { CustomDataset, type CustomDatasetOptions } from './datasets/custom-dataset.ts';
+export {
+  defineDataset,
+  type DatasetDefinition,
+  type DatasetItemValue,
+  type DecodeImageOptions,
+  type ItemContext,
+  type WorkerInfo,
+} from './datasets/define-dataset.ts';
+export type { ItemDataset } from './datasets/item-dataset.ts';
+export type { SampleDeclaration } from './sample-shape.ts';
+export type { SampleRandom } from './sample-random.ts';
 export type { WorkerLike } from './producers.ts';
 export {
   ImageDataset,
@@ -8,7 +28,7 @@ export {
   type ImageSource,
   type InvalidItem,
 } from './dataset.ts';
-export { Batch } from './batch.ts';
+export { Batch, type ImageBatchShape } from './batch.ts';
 export {
   ImageFolder,
   type FolderInput,

@@ -11,6 +11,7 @@
  * each batch holds refuses a state from another dataset or other options.
  */
 import type { ImageDataset } from './dataset.ts';
+import { isItemDataset, type ItemDataset } from './datasets/item-dataset.ts';
 import { OptionError, describeSource } from './errors.ts';
 import { FNV_OFFSET, FNV_PRIME, fnv1a } from './fnv1a.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -54,11 +55,16 @@ export interface StateBasis {
 
 const digests = new WeakMap<ImageDataset, string>();
 
+/** The datasets a state can belong to (data-loader.ts LoaderDataset). */
+type StateDataset = ImageDataset | ItemDataset;
+
 /**
  * A 64-bit digest of every item: its source (a File by name, size, type and
  * date; a shard sample by shard URL and size, key, offset and length) and label.
  */
-export function datasetDigest(dataset: ImageDataset): string {
+export function datasetDigest(dataset: StateDataset): string {
+  // A tensor dataset hashes its values and labels, a custom one its name, length, shape and args: each computes it once.
+  if (isItemDataset(dataset)) return dataset.digest();
   let digest = digests.get(dataset);
   if (digest) return digest;
   let a = FNV_OFFSET;
@@ -81,8 +87,9 @@ export function datasetDigest(dataset: ImageDataset): string {
   return digest;
 }
 
-export function stateBasis(options: ResolvedOptions, dataset: ImageDataset, batches: number, order?: string): StateBasis {
+export function stateBasis(options: ResolvedOptions, dataset: StateDataset, batches: number, order?: string): StateBasis {
   const { width, height, channels, fit } = options.image;
+  const { kind, shape } = options.sample;
   const dtype = options.mean ? `float32 mean [${options.mean}] std [${options.std}]` : options.dtype;
   return {
     dataset: dataset.name,
@@ -91,14 +98,14 @@ export function stateBasis(options: ResolvedOptions, dataset: ImageDataset, batc
     batchSize: options.batchSize,
     shuffle: options.shuffle,
     dropLast: options.dropLast,
-    image: `${width}x${height}x${channels} ${fit}`,
+    image: kind === 'image' ? `${width}x${height}x${channels} ${fit}` : `${kind} [${shape.join(', ')}]`,
     dtype,
     ...(options.augment.length > 0 ? { augment: JSON.stringify(options.augment) } : {}),
     ...(order !== undefined && { order }),
   };
 }
 
-export function fingerprintOf(basis: StateBasis, seed: number, dataset: ImageDataset): string {
+export function fingerprintOf(basis: StateBasis, seed: number, dataset: StateDataset): string {
   const text = JSON.stringify([basis, seed, datasetDigest(dataset)]);
   return fnv1a(text).toString(16).padStart(8, '0') + fnv1a(text, 0x9e3779b9).toString(16).padStart(8, '0');
 }

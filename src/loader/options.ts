@@ -6,6 +6,8 @@ import { OptionError } from './errors.ts';
 import type { DeclaredShape } from './dataset.ts';
 import type { LoaderState } from './loader-state.ts';
 import type { PixelDType } from './ring.ts';
+import { NO_IMAGE, refuseImageOptions, sampleElements, type DatasetKind, type ResolvedSample, type SampleDeclaration } from './sample-shape.ts';
+export { sampleElements, type DatasetKind, type ResolvedSample, type SampleDeclaration };
 import { resolveAugment, type Augmentation, type ResolvedAugmentation } from './augment/spec.ts';
 
 export type Fit = 'stretch' | 'cover' | 'contain';
@@ -117,6 +119,12 @@ export interface ResolvedOptions {
   mean: number[] | null;
   std: number[] | null;
   augment: ResolvedAugmentation[];
+  /**
+   * What one sample is in the ring: its kind, shape and dtype. An image
+   * dataset's is [height, width, channels] and `dtype`; a tensor or custom
+   * dataset declares its own (then `image` is unused: see NO_IMAGE).
+   */
+  sample: ResolvedSample;
   decodeConcurrency: number;
   maxPixels: number;
   workerTimeoutMs: number;
@@ -152,7 +160,16 @@ function positiveInt(option: string, value: unknown, fallback: number, max = Num
   return value as number;
 }
 
-export function resolveOptions(options: DataLoaderOptions, declared: DeclaredShape): ResolvedOptions {
+/**
+ * `declared` is an image dataset's shape; `items` is set instead for a
+ * dataset of other samples (tensor, custom), which refuses the image options.
+ */
+export function resolveOptions(
+  options: DataLoaderOptions,
+  declared: DeclaredShape,
+  items?: { kind: Exclude<DatasetKind, 'image'>; sample: SampleDeclaration },
+): ResolvedOptions {
+  if (items) refuseImageOptions(options, items.kind, items.sample.dtype);
   const numWorkers = options.numWorkers ?? 0;
   if (!Number.isInteger(numWorkers) || numWorkers < 0 || numWorkers > MAX_WORKERS) {
     fail('numWorkers', numWorkers, `must be an integer from 0 (load on the main thread) to ${MAX_WORKERS}`);
@@ -164,10 +181,13 @@ export function resolveOptions(options: DataLoaderOptions, declared: DeclaredSha
   }
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) fail('seed', seed, 'must be an integer');
-  const dtype = options.dtype ?? 'uint8';
+  const dtype = items?.sample.dtype ?? options.dtype ?? 'uint8';
   if (dtype !== 'uint8' && dtype !== 'float32') fail('dtype', dtype, "must be 'uint8' or 'float32'");
-  const image = resolveImage(options.image ?? {}, declared);
-  const { mean, std } = resolveNormalize(options.normalize, dtype, image.channels);
+  const image = items ? NO_IMAGE : resolveImage(options.image ?? {}, declared);
+  const sample: ResolvedSample = items
+    ? { kind: items.kind, shape: [...items.sample.shape], dtype }
+    : { kind: 'image', shape: [image.height, image.width, image.channels], dtype };
+  const { mean, std } = items ? { mean: null, std: null } : resolveNormalize(options.normalize, dtype, image.channels);
   const augment = resolveAugment(options.augment);
   const cache = resolveCache(options.cache);
   if (augment.length > 0 && cache !== 'none') {
@@ -188,6 +208,7 @@ export function resolveOptions(options: DataLoaderOptions, declared: DeclaredSha
     mean,
     std,
     augment,
+    sample,
     decodeConcurrency: positiveInt('decodeConcurrency', options.decodeConcurrency, 8, 256),
     maxPixels: positiveInt('maxPixels', options.maxPixels, DEFAULT_MAX_PIXELS, 2 ** 40),
     workerTimeoutMs: boundedMs('workerTimeoutMs', options.workerTimeoutMs, 30_000),
@@ -275,10 +296,4 @@ function resolveOnError(onError: OnError): ResolvedOptions['onError'] {
     return { retry, then };
   }
   return fail('onError', onError, "must be 'raise', 'skip' or { retry: n, then: 'raise' | 'skip' }");
-}
-
-/** Elements of one sample in the ring: height * width * channels. */
-export function sampleElements(options: ResolvedOptions): number {
-  const { width, height, channels } = options.image;
-  return width * height * channels;
 }

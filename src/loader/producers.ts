@@ -12,6 +12,7 @@ import { WorkerError } from './errors.ts';
 import type { ImageOptions } from './options.ts';
 import type { BatchJob, BatchReport, LoaderWorkerApi, WorkerInit } from './protocol.ts';
 import type { SlotPool } from './slot-pool.ts';
+import type { ItemSource } from './worker/item-source.ts';
 
 export interface Producer {
   readonly id: number;
@@ -74,7 +75,11 @@ export class WorkerProducer implements Producer {
     });
     this.#dead.catch(() => {}); // observed through load(); do not report it unhandled
     this.#remote = wrap<LoaderWorkerApi>(worker);
-    this.#ready = Promise.race([this.#remote.init(init), this.#dead]);
+    // A rejected init (a custom dataset's init() threw): a WorkerError naming this worker, for every job it gets.
+    const started = Promise.resolve(this.#remote.init(init)).catch((cause: unknown) => {
+      throw new WorkerError(id, cause instanceof Error ? cause.message : String(cause), cause);
+    });
+    this.#ready = Promise.race([started, this.#dead]);
     this.#ready.catch(() => {}); // observed through load() and `ready`
   }
 
@@ -146,10 +151,16 @@ export class LocalProducer implements Producer {
   readonly id = -1;
   #inFlight = 0;
   readonly #executor: BatchExecutor;
+  /** Rejects with a WorkerError when the item source never gets ready (a custom module that fails to load). */
+  readonly #ready: Promise<void>;
 
-  constructor(init: WorkerInit, makeReader: (image: ImageOptions) => PixelReader) {
-    this.#executor = new BatchExecutor(-1, init.options, makeReader(init.options.image));
+  constructor(init: WorkerInit, makeReader: (image: ImageOptions) => PixelReader, items: ItemSource | null = null) {
+    this.#executor = new BatchExecutor(-1, init.options, makeReader(init.options.image), items);
     this.#executor.tracing = init.tracing;
+    this.#ready = (items?.ready ?? Promise.resolve()).catch((cause: unknown) => {
+      throw new WorkerError(-1, cause instanceof Error ? cause.message : String(cause), cause);
+    });
+    this.#ready.catch(() => {}); // observed through load()
   }
 
   get inFlight(): number {
@@ -159,6 +170,7 @@ export class LocalProducer implements Producer {
   async load(job: BatchJob, pool: SlotPool): Promise<BatchReport> {
     this.#inFlight++;
     try {
+      await this.#ready;
       // Same executor, same slot layout; the buffer never leaves this thread.
       return await this.#executor.run(job, pool.view(job.slot));
     } finally {

@@ -7,6 +7,7 @@ import type { SampleFailure, SampleFailureReason, SerializedError } from './erro
 import type { ImageSource } from './dataset.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { SlotGeometry } from './ring.ts';
+import type { DatasetSpec } from './datasets/item-dataset.ts';
 
 /** Sent once when a worker starts. */
 export interface WorkerInit {
@@ -17,6 +18,8 @@ export interface WorkerInit {
   /** The shared ring, or null in transfer mode. */
   ring: SharedArrayBuffer | null;
   tracing: boolean;
+  /** Where samples come from when they are not images (tensor rows, a custom module); null: the image pipeline. */
+  dataset?: DatasetSpec | null;
 }
 
 export interface JobSample {
@@ -110,7 +113,8 @@ export interface CacheReport {
 
 /** The API a loader worker exposes through Comlink. */
 export interface LoaderWorkerApi {
-  init(init: WorkerInit): void;
+  /** Rejects when the worker cannot load samples at all (a custom dataset's init threw). */
+  init(init: WorkerInit): void | Promise<void>;
   /** Shared mode: write into ring slot job.slot, publish it, report. */
   load(job: BatchJob): Promise<BatchReport>;
   /** Transfer mode: write into `buffer` (one slot), hand it back with the report. */

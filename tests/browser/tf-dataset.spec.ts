@@ -76,7 +76,7 @@ test('one-hot labels and 0..1 pixels of a known batch, still intact after its sl
     const { tf, loader, train } = window.train;
     const dataset = await loader.ImageDataset.fromManifest('/datasets/fixtures/manifest.json', 'train');
     /** The first element of an epoch, read after the rest of the epoch went through (and refilled its slot). */
-    const firstAfterEpoch = async (data: InstanceType<typeof loader.DataLoader>, options: Parameters<typeof train.loaderAsTfDataset>[1]) => {
+    const firstAfterEpoch = async (data: import('../../src/loader/index.ts').DataLoader, options: Parameters<typeof train.loaderAsTfDataset>[1]) => {
       const it = await train.loaderAsTfDataset(data, options).iterator();
       const first = (await it.next()).value as { xs: import('@tensorflow/tfjs').Tensor; ys: import('@tensorflow/tfjs').Tensor };
       let rest = 0;

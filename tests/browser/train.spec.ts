@@ -306,7 +306,7 @@ test('aborting mid-epoch resolves fit as aborted, leaks no tensors, keeps the wo
   // The same loader, the same workers: the next epoch delivers every batch, and a new fit completes.
   const next = await page.evaluate(async () => {
     const { kept, tf } = window.train;
-    const data = kept.data as InstanceType<typeof window.train.loader.DataLoader>;
+    const data = kept.data as import('../../src/loader/index.ts').DataLoader;
     const trainer = kept.trainer as InstanceType<typeof window.train.train.Trainer>;
     const indices: number[] = [];
     for await (const batch of data) indices.push(...batch.indices);

@@ -24,6 +24,7 @@ describe('resolveOptions', () => {
       mean: null,
       std: null,
       augment: [],
+      sample: { kind: 'image', shape: [28, 28, 1], dtype: 'uint8' },
       decodeConcurrency: 8,
       cache: 'none',
       maxPixels: 178_956_970,

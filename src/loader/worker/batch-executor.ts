@@ -31,6 +31,9 @@ import type { ResolvedOptions } from '../options.ts';
 import type { BatchJob, BatchReport, JobSample, TraceEvent } from '../protocol.ts';
 import { SlotState, type SlotView } from '../ring.ts';
 import { normalizeTable, rgbaToFloat32, rgbaToUint8 } from './transforms.ts';
+import { sampleElements } from '../sample-shape.ts';
+import { writeItem, type ItemSource } from './item-source.ts';
+import { withTimeout } from './sample-timeout.ts';
 
 /** Absolute time in ms, comparable across threads. */
 export const absoluteNow = () => performance.timeOrigin + performance.now();
@@ -58,9 +61,11 @@ export class BatchExecutor {
     readonly workerId: number,
     readonly options: ResolvedOptions,
     readonly reader: PixelReader,
+    /** Set for a dataset whose samples are not images (tensor, custom): it replaces the reader (item-source.ts). */
+    readonly items: ItemSource | null = null,
   ) {
-    const { width, height, channels } = options.image;
-    this.#elements = width * height * channels;
+    const { channels } = options.image;
+    this.#elements = sampleElements(options);
     this.#limiter = new Limiter(options.decodeConcurrency);
     this.#table = options.mean && options.std ? normalizeTable(channels, options.mean, options.std) : null;
     this.#scratch = new Uint8Array(this.#elements);
@@ -166,11 +171,15 @@ export class BatchExecutor {
         if (signal.aborted) throw signal.reason; // cancelled while queued: do not start it
         if (sample.problem) throw new SampleLoadError('manifest', sample.problem);
         if (sample.failure) throw new SampleLoadError(sample.failure.reason, sample.failure.message);
+        if (this.items) {
+          await this.#loadItem(this.items, job.epoch, sample, position, view, signal);
+          return { ok: true };
+        }
         const rgba = await this.#readWithTimeout(sample, job.epoch, signal, tally, mark);
         this.#write(rgba, sample, position, view);
         return { ok: true };
       } catch (error) {
-        const reason = signal.aborted ? 'source' : error instanceof SampleLoadError ? error.reason : 'decode';
+        const reason = signal.aborted ? 'source' : error instanceof SampleLoadError ? error.reason : this.items ? 'dataset' : 'decode';
         // A failure found before the job (sample.failure) was retried where it was found.
         if (attempt <= retry && !signal.aborted && !NEVER_RETRY.has(reason) && !sample.failure) {
           if (RETRY_WITH_BACKOFF.has(reason)) await sleep(BACKOFF_BASE_MS * 2 ** (attempt - 1));
@@ -213,6 +222,13 @@ export class BatchExecutor {
       cancelTimer();
       signal.removeEventListener('abort', onCancel);
     }
+  }
+
+  /** A tensor row or a custom getItem, under timeoutMs, into the slot (the item-source seam). */
+  async #loadItem(items: ItemSource, epoch: number, sample: JobSample, position: number, view: SlotView, signal: AbortSignal): Promise<void> {
+    const item = await withTimeout(this.options.timeoutMs, signal, (bounded) => items.read(sample, epoch, bounded));
+    if (signal.aborted) throw signal.reason;
+    writeItem(item, sample, position, view, this.options.sample);
   }
 
   /** A fresh SampleRandom per read: a retry draws the same augmentation as the first try. */

@@ -10,8 +10,14 @@ import type { PixelReader } from './decode.ts';
 import type { ImageOptions } from '../options.ts';
 import type { BatchJob, BatchReport, LoaderWorkerApi, TransferResult } from '../protocol.ts';
 import { SharedRing, SlotView, slotLayout, type SlotLayout } from '../ring.ts';
+import type { DatasetDefinition } from '../datasets/define-dataset.ts';
+import { itemSourceFor } from './item-sources.ts';
 
-export function createWorkerApi(makeReader: (image: ImageOptions, maxPixels: number) => PixelReader): LoaderWorkerApi {
+/** `definition`: the custom dataset this worker's module defined (defineDataset), if any. */
+export function createWorkerApi(
+  makeReader: (image: ImageOptions, maxPixels: number) => PixelReader,
+  definition: DatasetDefinition | null = null,
+): LoaderWorkerApi {
   let executor: BatchExecutor | null = null;
   let ring: SharedRing | null = null;
   let layout: SlotLayout | null = null;
@@ -22,11 +28,15 @@ export function createWorkerApi(makeReader: (image: ImageOptions, maxPixels: num
   };
 
   return {
-    init(config) {
+    async init(config) {
       layout = slotLayout(config.geometry);
-      executor = new BatchExecutor(config.workerId, config.options, makeReader(config.options.image, config.options.maxPixels));
+      const items = itemSourceFor(config, definition);
+      const reader = makeReader(config.options.image, config.options.maxPixels);
+      executor = new BatchExecutor(config.workerId, config.options, reader, items);
       executor.tracing = config.tracing;
       ring = config.ring ? SharedRing.attach(config.ring, config.geometry) : null;
+      // A custom dataset's init() runs here, before the first sample: its throw fails this worker's start.
+      await items?.ready;
     },
     async load(job: BatchJob): Promise<BatchReport> {
       const batches = ready();
