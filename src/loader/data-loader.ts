@@ -48,6 +48,12 @@ export interface LoaderEnvironment {
 export interface IterateOptions {
   /** Aborting it stops the epoch: in-flight work is cancelled and next() throws the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * false (default): a SampleError (onError 'raise') stops the epoch. true:
+   * as PyTorch's iterator, next() throws it and the epoch goes on, the next
+   * next() giving the next batch; catch it around next() to log and carry on.
+   */
+  continueAfterError?: boolean;
 }
 
 /** True where SharedArrayBuffer can be shared with workers. */
@@ -148,7 +154,11 @@ export class DataLoader<D extends LoaderDataset = ImageDataset> implements Async
     const consumed = this.#resume?.epoch === epoch ? this.#resume.consumed : undefined;
     this.#resume = null;
     const order = this.#shards?.order(epoch) ?? epochOrder(this.dataset.length, shuffle, seed, epoch);
-    const run = new EpochRun(this.#context(), epoch, batchIndices(order, batchSize, dropLast), { consumed, signal: options.signal });
+    const run = new EpochRun(this.#context(), epoch, batchIndices(order, batchSize, dropLast), {
+      consumed,
+      signal: options.signal,
+      continueAfterError: options.continueAfterError,
+    });
     this.#run = run;
     // The run yields [size, ...sample shape]: the 4-tuple NHWC exactly when D is an image dataset.
     return run as unknown as AsyncIterableIterator<BatchOf<D>>;

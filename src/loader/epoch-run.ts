@@ -69,6 +69,8 @@ export interface RunOptions {
   consumed?: Iterable<number>;
   /** Aborting it stops the epoch; next() then throws the signal's reason. */
   signal?: AbortSignal;
+  /** A SampleError thrown by next() leaves the epoch running: the next next() gives the next batch. */
+  continueAfterError?: boolean;
 }
 
 interface Pending {
@@ -103,6 +105,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   readonly #reports: Array<Promise<unknown>> = []; // every job's report this epoch, settled or not
   #turn = 0; // where the search for the least busy producer starts: ties rotate
   readonly #signal: AbortSignal | undefined;
+  readonly #continueAfterError: boolean;
   readonly #onAbort = () => this.stop('abort');
 
   constructor(
@@ -115,6 +118,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     this.#order = batches.map((_, k) => k).filter((k) => !this.progress.has(k));
     ctx.stats.beginEpoch(epoch, this.#order.reduce((n, k) => n + batches[k].length, 0));
     this.#signal = options.signal;
+    this.#continueAfterError = options.continueAfterError ?? false;
     if (this.#signal?.aborted) this.stop('abort');
     else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
@@ -240,7 +244,8 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     if (view.state === SlotState.FAILED) {
       const report = fastReport ?? (await pending.report);
       ctx.freeSlot(pending.slot);
-      this.stop('error');
+      if (this.#continueAfterError) this.progress.mark(pending.batch); // PyTorch's iterator: the failed batch is passed
+      else this.stop('error');
       throw new SampleError(report.error!);
     }
     const count = view.header[S_COUNT];

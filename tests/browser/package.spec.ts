@@ -65,6 +65,7 @@ test('the tarball holds the built package only; its types check an app, and its 
   expect(exported.trainerError).toEqual({ name: 'OptionError', isOptionError: true, isFeedlineError: true });
   expect(exported.loader).toEqual([
     'Batch',
+    'CustomDataset',
     'DataLoader',
     'FeedlineError',
     'ImageDataset',
@@ -73,8 +74,10 @@ test('the tarball holds the built package only; its types check an app, and its 
     'ManifestError',
     'OptionError',
     'SampleError',
+    'TensorDataset',
     'WorkerError',
     'clearSampleCache',
+    'defineDataset',
     'listDrop',
     'listFileList',
     'normalizeChannels',

@@ -88,6 +88,29 @@ describe('CustomDataset', () => {
     );
   });
 
+  it("with continueAfterError, next() throws each failed batch's SampleError and the epoch goes on to the next batch", async () => {
+    for (const numWorkers of [0, 2]) {
+      const loader = open(dataset({ scale: 1, failEvery: 7 }), numWorkers, 'shared', { batchSize: 5 });
+      const batches = loader.iterate({ continueAfterError: true });
+      const seen: number[] = [];
+      const errors: string[] = [];
+      for (let i = 0; i < loader.length; i++) {
+        try {
+          const { value, done } = await batches.next();
+          if (done) break;
+          seen.push(value.index);
+        } catch (error) {
+          if (!(error instanceof SampleError)) throw error;
+          errors.push(`batch ${error.batch} epoch ${error.epoch} sample ${error.index}`);
+        }
+      }
+      expect(errors).toEqual(['batch 0 epoch 0 sample 0', 'batch 1 epoch 0 sample 7', 'batch 2 epoch 0 sample 14']);
+      expect(seen).toEqual([3]);
+      expect(await batches.next()).toEqual({ done: true, value: undefined });
+      expect(loader.state()).toMatchObject({ epoch: 1, consumed: 0 });
+    }
+  });
+
   it('fails a sample whose values are not the declared shape and dtype, naming what it got and what was declared', async () => {
     for (const numWorkers of [0, 2]) {
       const loader = open(dataset({ scale: 1, wrongAt: 3 }), numWorkers, 'shared', { batchSize: 4 });
