@@ -75,6 +75,20 @@ describe('CustomDataset', () => {
     expect(draw(first, 0)).not.toBe(draw(second, 0));
   });
 
+  it('resumes mid-epoch from state() to the batches of an uninterrupted run, random draws included', async () => {
+    const options = { batchSize: 4, shuffle: true, seed: 8 };
+    const whole = await epoch(open(dataset({ scale: 3 }), 2, 'shared', options));
+    const partial = open(dataset({ scale: 3 }), 2, 'shared', options);
+    const head = [];
+    for await (const b of partial) {
+      head.push({ indices: [...b.indices], labels: [...b.labels], values: [...b.values], skipped: [] as number[] });
+      if (head.length === 2) break;
+    }
+    const resumed = open(dataset({ scale: 3 }), 3, 'transfer', { ...options, resumeFrom: partial.state() });
+    expect([...head, ...(await epoch(resumed))]).toEqual(whole);
+    expect(() => new DataLoader(dataset({ scale: 4 }), { ...options, resumeFrom: partial.state() })).toThrow(/whose sources or labels differ/);
+  });
+
   it("under 'skip' drops every getItem that throws and names it; under 'raise' the error names the index, source, batch and worker", async () => {
     const skipping = open(dataset({ scale: 1, failEvery: 7 }), 2, 'shared', { batchSize: 5, onError: 'skip' });
     const batches = await epoch(skipping);
