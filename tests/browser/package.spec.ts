@@ -16,6 +16,8 @@ interface AppResult {
   mode?: string;
   isolated?: boolean;
   batches?: Array<{ labels: number[]; indices: number[]; shape: number[]; pixels: number[] }>;
+  /** The app's CustomDataset (tests/package/app/tiny-dataset.ts): [values, labels] per batch; bundled pages only. */
+  custom?: number[][][];
   error?: string;
 }
 
@@ -36,6 +38,16 @@ async function appResult(page: Page, url: string): Promise<{ result: AppResult; 
   await page.goto(url);
   await expect(page).toHaveTitle(/^(done|failed)$/);
   return { result: JSON.parse((await page.locator('#result').textContent()) ?? '{}') as AppResult, errors };
+}
+
+/** Two batches of 3 from the app's custom dataset module, run in 2 workers (worker w ran init with id w). */
+function expectCustomBatches(result: AppResult): void {
+  expect(result.custom).toHaveLength(2);
+  result.custom!.forEach(([values, labels], b) => {
+    expect(labels).toEqual([0, 1, 2]);
+    expect(values.filter((_, k) => k % 3 !== 2)).toEqual([0, 1, 2].flatMap((j) => [3 * b + j, 3 * b + j + 100]));
+    expect([0, 1]).toContain(values[2]);
+  });
 }
 
 /** The app's first two batches (4 samples each, no shuffle), byte for byte. */
@@ -105,6 +117,7 @@ test("loads exact batches in 'shared' mode under the app's Vite dev server", asy
   try {
     const { result, errors } = await appResult(page, server.url);
     expectFixtureBatches(result, 'shared');
+    expectCustomBatches(result);
     expect(errors).toEqual([]);
   } finally {
     await server.stop();
@@ -117,6 +130,7 @@ test("loads exact batches in 'shared' mode from the app's production build (vite
   try {
     const { result, errors } = await appResult(page, server.url);
     expectFixtureBatches(result, 'shared');
+    expectCustomBatches(result);
     expect(errors).toEqual([]);
   } finally {
     await server.stop();
