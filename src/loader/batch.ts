@@ -7,6 +7,9 @@ import type { SlotView } from './ring.ts';
 /** An image batch's shape: [size, height, width, channels] (NHWC). */
 export type ImageBatchShape = [number, number, number, number];
 
+/** A batch of any dataset: its shape is [size, ...the sample shape]. */
+export type AnyBatch = Batch<number[]>;
+
 export interface BatchInit<Shape extends number[] = number[]> {
   epoch: number;
   index: number;

@@ -37,8 +37,7 @@
  * A resumed epoch (loader-state.ts) runs only the batches not yet consumed,
  * in the same order, under their own batch numbers.
  */
-import { slotBatch, type Batch as ShapedBatch } from './batch.ts';
-type Batch = ShapedBatch<number[]>; // any dataset's: [size, ...its sample shape]
+import { slotBatch, type AnyBatch as Batch } from './batch.ts';
 import { EpochStop, STOPPED } from './epoch-stop.ts';
 import { LoaderClosedError, SampleError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -105,20 +104,18 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
   readonly #reports: Array<Promise<unknown>> = []; // every job's report this epoch, settled or not
   #turn = 0; // where the search for the least busy producer starts: ties rotate
   readonly #signal: AbortSignal | undefined;
-  readonly #continueAfterError: boolean;
   readonly #onAbort = () => this.stop('abort');
 
   constructor(
     readonly ctx: RunContext,
     readonly epoch: number,
     readonly batches: readonly Int32Array[],
-    options: RunOptions = {},
+    readonly runOptions: RunOptions = {},
   ) {
-    this.progress = new EpochProgress(batches.length, options.consumed);
+    this.progress = new EpochProgress(batches.length, runOptions.consumed);
     this.#order = batches.map((_, k) => k).filter((k) => !this.progress.has(k));
     ctx.stats.beginEpoch(epoch, this.#order.reduce((n, k) => n + batches[k].length, 0));
-    this.#signal = options.signal;
-    this.#continueAfterError = options.continueAfterError ?? false;
+    this.#signal = runOptions.signal;
     if (this.#signal?.aborted) this.stop('abort');
     else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
@@ -244,7 +241,7 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
     if (view.state === SlotState.FAILED) {
       const report = fastReport ?? (await pending.report);
       ctx.freeSlot(pending.slot);
-      if (this.#continueAfterError) this.progress.mark(pending.batch); // PyTorch's iterator: the failed batch is passed
+      if (this.runOptions.continueAfterError) this.progress.mark(pending.batch); // PyTorch's iterator: the failed batch is passed
       else this.stop('error');
       throw new SampleError(report.error!);
     }
