@@ -10,6 +10,7 @@ interface ItemsWindow {
   items: {
     tensorRows(): Promise<{ isolated: boolean; shared: boolean; mode: string; wrong: number; seen: number[] }>;
     brokenModule(): Promise<{ error: string | null; isWorkerError?: boolean; skipped?: number }>;
+    customOnMainThread(): Promise<{ length: number; same: boolean }>;
   };
 }
 
@@ -39,4 +40,11 @@ test('a dataset module that throws while loading in the workers fails the loader
   expect(r.error).toMatch(/^WorkerError: DataLoader worker [01]: died 2 times in a row without finishing a batch, and `maxWorkerRestarts` is 1: the loader gives up\. Last death: .*cannot open the data root/);
   expect(r.skipped).toBe(0);
   expect(errors).toEqual([]);
+});
+
+test("a custom module's decodeImage gives the same batches on the main thread (numWorkers 0) as in 2 workers", async ({ page }) => {
+  await page.goto('/tests/browser/item-datasets.html');
+  await expect(page).toHaveTitle(/ready/);
+  const r = await page.evaluate(() => (window as unknown as ItemsWindow).items.customOnMainThread());
+  expect(r).toEqual({ length: 12 * 2 + 12 * 32 * 32 * 3, same: true });
 });

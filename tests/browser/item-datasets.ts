@@ -1,8 +1,10 @@
 /**
  * The page of item-datasets.spec.ts: a TensorDataset on whatever page this
- * is (isolated or not), and a custom dataset whose module cannot load.
+ * is (isolated or not), a custom dataset whose module cannot load, and
+ * the shapes example's module with numWorkers 0 and 2.
  */
 import { CustomDataset, DataLoader, TensorDataset, WorkerError, sharedMemoryAvailable } from '../../src/loader/index.ts';
+import { makeDataset, shapesItems } from '../../examples/shapes-loader.ts';
 
 async function tensorRows() {
   const values = Uint8Array.from({ length: 40 * 4 }, (_, x) => (Math.floor(x / 4) * 3 + (x % 4)) % 256);
@@ -42,5 +44,22 @@ async function brokenModule() {
   }
 }
 
-Object.assign(window, { items: { tensorRows, brokenModule } });
+/** The shapes example's module at 32 x 32 on the main thread (imported) and in 2 workers: the same float bytes. */
+async function customOnMainThread() {
+  const items = await shapesItems('/datasets/shapes/manifest.json', 'train', 12);
+  const run = async (numWorkers: number) => {
+    const loader = new DataLoader(makeDataset(items, 32), { batchSize: 5, numWorkers, shuffle: true, seed: 2 });
+    const out: number[] = [];
+    try {
+      for await (const batch of loader) out.push(...batch.indices, ...batch.labels, ...batch.values);
+    } finally {
+      loader.close();
+    }
+    return out;
+  };
+  const [main, workers] = [await run(0), await run(2)];
+  return { length: main.length, same: main.length === workers.length && main.every((v, k) => Object.is(v, workers[k])) };
+}
+
+Object.assign(window, { items: { tensorRows, brokenModule, customOnMainThread } });
 document.title = 'item datasets ready';
