@@ -127,6 +127,8 @@ test('opens on real MNIST digits, and shows decode-heavy shapes when that datase
   await page.getByTestId('start-button').click();
   // 8,000 digits at batchSize 8: watch a few arrive, then stop.
   await expect.poll(async () => Number(await page.getByTestId('batches-delivered').textContent())).toBeGreaterThan(5);
+  // The bundled MNIST is packed in 4 shards: each fetched once, the exact global order (they fit the budget).
+  await expect(page.getByTestId('shard-stats')).toContainText(/^4 requests for 4 \(16\.\d MB, order global\)$/);
   const cards = page.getByTestId('batch-card');
   await expect(cards.first()).toContainText('8 img');
   const ink = await canvasInk(page);

@@ -10,6 +10,7 @@ import { CACHE_OP_TIMEOUT_MS, newTally, sampleSource, type SampleSource } from '
 import { resolveOptions, type DataLoaderOptions } from '../../src/loader/options.ts';
 import { SlotView, slotLayout } from '../../src/loader/ring.ts';
 import { CacheUnavailableError, type SampleKey, type SampleRecord, type SampleStore } from '../../src/loader/cache/sample-cache.ts';
+import { shardCacheKey } from '../../src/loader/sources/shard-lease.ts';
 import { FakeReader, expectedUint8, fakeRgba, memSrc } from './support/fake-reader.ts';
 
 const IMAGE = { width: 4, height: 3, channels: 3 as const };
@@ -119,6 +120,18 @@ describe('CachedReader', () => {
     for (const i of indices) expect(rgbOf(await source.read(memSrc(i), signal, undefined, tally))).toEqual(rgb(i));
     expect(store.getCalls).toEqual([32]);
     expect(tally).toEqual({ hits: 32, misses: 0, uncacheable: 0 });
+  });
+
+  it("keys a shard sample by the key it is given (shard URL and size, offset and length), not by the File's name", async () => {
+    const { source, store } = setup();
+    // A shard slice as the loader hands it out: its bytes tell the fake reader it is sample 4.
+    const file = new File([new Uint8Array([0, ...new TextEncoder().encode(memSrc(4))])], 'http://h/train-000000.tar#00004');
+    const key = shardCacheKey('http://h/train-000000.tar', 4096, { offset: 1536, length: 9 });
+    source.expect([file], [key]);
+    const tally = newTally();
+    expect(rgbOf(await source.read(file, signal, undefined, tally))).toEqual(rgb(4));
+    await source.settle(tally);
+    expect([...store.entries.keys()].map((k) => JSON.parse(k)[1])).toEqual(['shard:["http://h/train-000000.tar",4096,1536,9]']);
   });
 
   it('treats an entry of the wrong size as a miss and replaces it', async () => {

@@ -64,17 +64,17 @@ export async function loadShardSplit(
     : await readHeaders(resolved.map((s) => s.url), manifestUrl, classCount);
   const counts = shards.map((s) => s.found.length);
   const total = counts.reduce((a, b) => a + b, 0);
+  const keys: string[] = [];
   const layout: ShardLayout = {
     shards: shards.map(({ url, bytes, samples }) => ({ url, bytes, samples })),
     indexed,
     shardOf: new Int32Array(total),
-    keys: [],
+    keys,
     offsets: new Float64Array(total),
     lengths: new Float64Array(total),
     counts,
   };
   const items: DatasetItem[] = [];
-  const keys: string[] = [];
   const invalid = new Map(problems);
   shards.forEach((shard, s) => {
     // An invalid index entry (reported in `problems`) may lack any field: read it defensively.
@@ -89,7 +89,6 @@ export async function loadShardSplit(
       if (sample?.problem && !invalid.has(i)) invalid.set(i, `${sampleName(shard.url, key)}: ${sample.problem}`);
     }
   });
-  layout.keys = keys;
   return { items, invalid, layout };
 }
 
@@ -98,7 +97,7 @@ type HeaderShard = LayoutShard & { found: readonly GroupedSample[] };
 
 /** Fetches each shard once and reads its samples from the tar headers. */
 async function readHeaders(urls: string[], manifestUrl: string, classCount: number): Promise<HeaderShard[]> {
-  // Each shard is dropped as soon as its headers are read: budget one shard.
+  // The budget bounds each shard's size (a shard without an index declares none); close() drops them all.
   const store = new ShardStore({ classCount, maxInFlight: HEADER_FETCHES, budgetBytes: DEFAULT_SHARD_CACHE_BYTES });
   try {
     return await Promise.all(
