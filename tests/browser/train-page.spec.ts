@@ -6,11 +6,11 @@ import { expect, test } from '@playwright/test';
 import { watchErrors } from './page-errors.ts';
 
 
-test('shows the auto backend and why before any run (WebGPU on SwiftShader in CI)', async ({ page }) => {
+test('shows the auto backend and why before any run (WebGL over the software WebGPU adapter in CI)', async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto('/');
-  await expect(page.getByTestId('backend')).toHaveText('webgpu');
-  await expect(page.getByTestId('backend-reason')).toHaveText('webgpu is the fastest backend available');
+  await expect(page.getByTestId('backend')).toHaveText('webgl');
+  await expect(page.getByTestId('backend-reason')).toHaveText('webgl: the WebGPU adapter is software (SwiftShader), and WebGL is faster there');
   await expect(page.getByTestId('backend-adapter')).not.toBeEmpty();
   expect(errors).toEqual([]);
 });

@@ -30,16 +30,24 @@ test.afterEach(async ({ page }) => {
   expect(await page.evaluate(() => window.train.problems)).toEqual([]);
 });
 
-test('auto picks WebGPU where the browser has it and says why; a forced backend says who forced it', async ({ page }) => {
+test('auto picks WebGL over the software WebGPU adapter (SwiftShader in CI) and says why; a forced backend says who forced it', async ({ page }) => {
   await open(page);
-  const { auto, forced } = await page.evaluate(async () => {
+  const { auto, forced, webgpu } = await page.evaluate(async () => {
     const { train } = window.train;
     const auto = await train.selectBackend('auto');
     const forced = await train.selectBackend('cpu', '?backend=cpu');
-    return { auto, forced };
+    const webgpu = await train.selectBackend('webgpu', 'the test');
+    return { auto, forced, webgpu };
   });
-  expect(auto).toMatchObject({ name: 'webgpu', forced: false, fallbacks: [], reason: 'webgpu is the fastest backend available' });
-  expect(auto.adapter).toBeTruthy(); // 'google swiftshader' in CI
+  // This Chromium has no GPU: its WebGPU adapter and its WebGL both run on SwiftShader.
+  expect(webgpu.adapter).toMatch(/swiftshader/i);
+  expect(auto).toMatchObject({
+    name: 'webgl',
+    forced: false,
+    fallbacks: [],
+    reason: 'webgl: the WebGPU adapter is software (SwiftShader), and WebGL is faster there',
+  });
+  expect(auto.adapter).toMatch(/SwiftShader/); // the WebGL renderer
   expect(forced).toMatchObject({ name: 'cpu', forced: true, reason: 'forced by ?backend=cpu', adapter: null });
 });
 
