@@ -4,9 +4,16 @@
  *
  * NOTE: a step
  *
- *   wait ──> next batch ──> prepare: tensors, slot released ──> step issued ──> [read loss]
- *   waitMs                  uploadMs                            computeMs        syncMs
+ *   boundary ──> next batch ──> prepare: tensors, slot released ──> step issued ──> [read loss, save] ──> boundary
+ *   waitMs                      uploadMs                            computeMs        syncMs
  *
+ * - The four parts partition the wall-clock interval between two step
+ *   boundaries, so they add up to the step time exactly, on every backend:
+ *   time the loop spends anywhere lands in one of them. Whatever blocks the
+ *   main thread lands where it blocks: GPU backpressure in the upload, the
+ *   step or the readback; the previous step's onStep listener in waitMs.
+ *   An epoch starts a new boundary: validation and epoch-end saves are not
+ *   step time.
  * - The loss is read back only every `lossEvery` steps and at an epoch's
  *   last batch: a readback waits for the GPU queue to drain, so reading it
  *   every step would serialize CPU and GPU. Between readbacks the GPU runs
@@ -116,8 +123,8 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
   const stop = () => void iterator.return?.(); // wakes a waiting next() (see NOTE: stopping)
   signal?.addEventListener('abort', stop);
   try {
+    let boundary = performance.now(); // where this step's wall-clock interval starts (see NOTE: a step)
     for (;;) {
-      const t0 = performance.now();
       const next = await iterator.next();
       const t1 = performance.now();
       if (signal?.aborted) return { ...run, aborted: true };
@@ -144,18 +151,15 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
           cost.dispose();
         }
       }
-      const timing = { waitMs: t1 - t0, uploadMs: t2 - t1, computeMs: t3 - t2, syncMs: performance.now() - t3 };
       result.steps = step;
       result.samples += batch.size;
       ctx.addHistory(0, 1);
-      run.timing = addTiming(run.timing, timing);
-      result.timing = addTiming(result.timing, timing);
       run.steps++;
       if (loss !== undefined) {
         run.losses.push(loss);
         result.losses.push({ step, loss });
       }
-      const event: StepEvent = { step, epoch, batch: batch.index, size: batch.size, loss, timing };
+      const event: StepEvent = { step, epoch, batch: batch.index, size: batch.size, loss, timing: zeroTiming() };
       if (options.checkpointEvery && step % options.checkpointEvery === 0) {
         // After the step on the batch the loader counts as consumed (see
         // loader.state()). A step that ended the loader's epoch is left to the
@@ -166,6 +170,11 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
           if (name) event.checkpoint = name;
         }
       }
+      const end = performance.now();
+      event.timing = { waitMs: t1 - boundary, uploadMs: t2 - t1, computeMs: t3 - t2, syncMs: end - t3 };
+      boundary = end;
+      run.timing = addTiming(run.timing, event.timing);
+      result.timing = addTiming(result.timing, event.timing);
       onStep?.(event);
     }
   } finally {

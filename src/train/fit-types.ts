@@ -1,23 +1,29 @@
 /**
  * What `Trainer.fit` reports: per step, per epoch, and at the end.
  *
- * Timing is wall-clock on the main thread, honest about the GPU running
- * behind it: `computeMs` is the time to issue the step (on WebGPU and WebGL
- * the GPU works after that call returns), and the GPU time catches up in
- * `syncMs` on the steps that read the loss back (every `lossEvery` steps).
- * Sum over steps, not per step, to compare compute with data stalls.
+ * Timing is wall-clock on the main thread, and a step's four parts partition
+ * the time from the previous step's end to its own (see NOTE: a step in
+ * fit-loop.ts): they add up to the step time on every backend. `computeMs` is
+ * the time to issue the step (on WebGPU and WebGL the GPU works after that
+ * call returns), and the GPU time catches up in `syncMs` on the steps that
+ * read the loss back (every `lossEvery` steps), or wherever the GPU makes the
+ * main thread wait. Sum over steps, not per step, to compare compute with
+ * data stalls.
  */
 import type { DataLoader } from '../loader/index.ts';
 import type { Evaluation } from './evaluate.ts';
 
 export interface StepTiming {
-  /** Waiting for the loader's next batch: the data stall. */
+  /**
+   * Waiting for the loader's next batch: the data stall, from the previous
+   * step's end (its onStep listener's time included) to the batch.
+   */
   waitMs: number;
   /** From the batch to input tensors (its slot is released at the end of it). */
   uploadMs: number;
   /** Issuing forward, backward and the optimizer update. */
   computeMs: number;
-  /** Waiting for the loss readback; 0 on steps that do not read it. */
+  /** After the step is issued: the loss readback and a `checkpointEvery` save; near 0 on other steps. */
   syncMs: number;
 }
 

@@ -207,14 +207,28 @@ test('the MLP reaches at least 90% test accuracy on the bundled MNIST in 3 epoch
     const trainer = new train.Trainer({ model: 'mlp', backend: 'webgl', learningRate: 1e-3, normalize: MNIST_NORMALIZE });
     const trainLoader = new loader.DataLoader(trainSet, { batchSize: 128, shuffle: true, seed: 7, numWorkers: 2 });
     const testLoader = new loader.DataLoader(testSet, { batchSize: 500, numWorkers: 2 });
-    const fit = await trainer.fit(trainLoader, { epochs: 3 });
+    // Per epoch: when each step's listener ran, and its parts; steps 2.. of an epoch span its boundaries.
+    const at: number[][] = [[], [], []];
+    const parts: number[][] = [[], [], []];
+    const fit = await trainer.fit(trainLoader, {
+      epochs: 3,
+      onStep: ({ epoch, timing: t }) => {
+        at[epoch].push(performance.now());
+        parts[epoch].push(t.waitMs + t.uploadMs + t.computeMs + t.syncMs);
+      },
+    });
+    const wallMs = at.reduce((sum, times) => sum + times[times.length - 1] - times[0], 0);
+    const partsMs = parts.reduce((sum, ms) => sum + ms.slice(1).reduce((a, b) => a + b, 0), 0);
     const evaluation = await trainer.evaluate(testLoader);
     trainLoader.close();
     testLoader.close();
     trainer.dispose();
-    return { backend: trainer.backend, fit, evaluation, trainSize: trainSet.length, testSize: testSet.length };
+    return { backend: trainer.backend, fit, evaluation, trainSize: trainSet.length, testSize: testSet.length, wallMs, partsMs };
   });
   expect(r.backend).toBe('webgl');
+  // wait + upload + compute + sync add up to the wall-clock step time on WebGL too.
+  console.log(`WebGL step timing: wall ${r.wallMs.toFixed(0)} ms, parts ${r.partsMs.toFixed(0)} ms over ${3 * 62} steps`);
+  expect(Math.abs(r.partsMs - r.wallMs) / r.wallMs).toBeLessThan(0.02);
   expect(r.trainSize).toBe(8000);
   expect(r.testSize).toBe(2000);
   expect(r.fit).toMatchObject({ status: 'completed', epochs: 3, steps: 3 * 63, samples: 3 * 8000 });
