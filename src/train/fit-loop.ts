@@ -4,7 +4,7 @@
  *
  * NOTE: a step
  *
- *   boundary ──> next batch ──> prepare: tensors, slot released ──> step issued ──> [read loss, save] ──> boundary
+ *   boundary ──> next batch ──> prepare: tensors, slot released ──> step issued ──> [read loss, save], page's turn ──> boundary
  *   waitMs                      uploadMs                            computeMs        syncMs
  *
  * - The four parts partition the wall-clock interval between two step
@@ -34,6 +34,7 @@ import { OptionError, type Batch, type DataLoader, type LoaderState } from '../l
 import { DeviceLostError } from './errors.ts';
 import type { Evaluation } from './evaluate.ts';
 import { addTiming, zeroTiming, type EpochEvent, type FitOptions, type FitResult, type StepEvent, type StepTiming } from './fit-types.ts';
+import { yieldToPage } from './pacer.ts';
 import type { Uploaded } from './upload.ts';
 
 /** What the loop needs from its Trainer. */
@@ -41,7 +42,7 @@ export interface FitContext {
   lossEvery: number;
   backend: string;
   prepare(loader: DataLoader, batch: Batch): Uploaded;
-  step(input: Uploaded, readLoss: boolean): tf.Scalar | null;
+  step(input: Uploaded, readLoss: boolean): Promise<tf.Scalar | null>;
   /**
    * `promise`, or a rejection as soon as the GPU device is lost: a readback
    * on a lost device may never settle.
@@ -138,7 +139,7 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
       const read = step % ctx.lossEvery === 0 || batch.index === loader.length - 1;
       let cost: tf.Scalar | null;
       try {
-        cost = ctx.step(input, read);
+        cost = await ctx.step(input, read);
       } finally {
         tf.dispose([input.x, input.y]);
       }
@@ -170,6 +171,8 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
           if (name) event.checkpoint = name;
         }
       }
+      // The page's turn (pacer.ts): a loop whose batches are always ready would otherwise run on microtasks alone.
+      await yieldToPage();
       const end = performance.now();
       event.timing = { waitMs: t1 - boundary, uploadMs: t2 - t1, computeMs: t3 - t2, syncMs: end - t3 };
       boundary = end;

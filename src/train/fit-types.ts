@@ -23,7 +23,7 @@ export interface StepTiming {
   uploadMs: number;
   /** Issuing forward, backward and the optimizer update. */
   computeMs: number;
-  /** After the step is issued: the loss readback and a `checkpointEvery` save; near 0 on other steps. */
+  /** After the step is issued: the loss readback, a `checkpointEvery` save, and the page's turn (the loop yields after every step). */
   syncMs: number;
 }
 

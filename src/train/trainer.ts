@@ -27,6 +27,7 @@ import { runFit, type FitContext } from './fit-loop.ts';
 import { emptyFitResult, type FitOptions, type FitResult } from './fit-types.ts';
 import { meanLoss, outputKind, type OutputKind } from './loss.ts';
 import { modelFor, type InputShape } from './models.ts';
+import { Pacer } from './pacer.ts';
 import { resolveTrainerOptions, type OptimizerName, type TrainerOptions } from './trainer-options.ts';
 import { affineFor, createUploader, type Uploaded, type Uploader, type UploadPath } from './upload.ts';
 
@@ -41,6 +42,9 @@ export class Trainer {
   readonly lossEvery: number;
   readonly normalize: Normalize;
   readonly checkpoint: string | null;
+  /** On the CPU backend, the longest one slice of a step computes before the page gets a turn. */
+  readonly maxBlockMs: number;
+  #pacer: Pacer = new Pacer(false, Infinity);
   #choice: BackendChoice | null = null;
   #model: tf.LayersModel | null;
   #preset: string | null;
@@ -67,6 +71,7 @@ export class Trainer {
     this.#uploadPath = resolved.upload;
     this.normalize = resolved.normalize;
     this.checkpoint = resolved.checkpoint;
+    this.maxBlockMs = resolved.maxBlockMs;
     this.ready = this.#start(options.backend ?? 'auto', '`new Trainer({ backend })`');
     this.ready.catch(() => {}); // reported through fit/evaluate; unobserved is not unhandled
   }
@@ -75,6 +80,7 @@ export class Trainer {
     const choice = typeof backend === 'object' ? backend : await selectBackend(parsePreference(backend), source);
     if (tf.getBackend() !== choice.name) await selectBackend(choice.name, source);
     this.#choice = choice;
+    this.#pacer = new Pacer(choice.name === 'cpu', this.maxBlockMs);
     this.#device.watch(currentDevice());
     return choice;
   }
@@ -147,6 +153,7 @@ export class Trainer {
     return evaluateModel(loader, {
       current: () => ({ model: this.#model!, classes: this.#classes!.length, kind: this.#kind }),
       prepare: (batch) => this.#prepare(loader, batch),
+      slices: (n, run) => this.#pacer.slices(n, run),
       signal,
     });
   }
@@ -169,13 +176,51 @@ export class Trainer {
     };
   }
 
-  /** One optimizer step; returns the loss tensor when asked to read it. */
-  #step({ x, y }: Uploaded, readLoss: boolean): tf.Scalar | null {
+  /**
+   * One optimizer step; returns the loss tensor when asked to read it. On the
+   * CPU backend a long step runs in slices of the batch (pacer.ts) whose
+   * gradients, each weighted by its share of the batch, sum to the whole
+   * batch's gradient: the same update, with the page answering in between.
+   */
+  async #step({ x, y }: Uploaded, readLoss: boolean): Promise<tf.Scalar | null> {
     const model = this.#model!;
     const classes = this.#classes!.length;
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const loss = () => meanLoss(model.apply(x, { training: true }) as tf.Tensor, y, classes, this.#kind);
-    return tf.tidy(() => this.#optimizer!.minimize(loss, readLoss, vars) ?? undefined) ?? null;
+    const lossOf = (xs: tf.Tensor, ys: tf.Tensor1D) => meanLoss(model.apply(xs, { training: true }) as tf.Tensor, ys, classes, this.#kind);
+    if (!this.#pacer.active) {
+      return tf.tidy(() => this.#optimizer!.minimize(() => lossOf(x, y), readLoss, vars) ?? undefined) ?? null;
+    }
+    const n = x.shape[0];
+    let sum: { value: tf.Scalar; grads: tf.NamedTensorMap } | null = null;
+    try {
+      await this.#pacer.slices(n, (start, count) => {
+        const part = tf.tidy(() => {
+          const xs = count === n ? x : x.slice(start, count);
+          const ys = count === n ? y : y.slice(start, count);
+          return this.#optimizer!.computeGradients(() => tf.mul(lossOf(xs, ys), count / n) as tf.Scalar, vars);
+        });
+        if (!sum) {
+          sum = part;
+          return;
+        }
+        const before: { value: tf.Scalar; grads: tf.NamedTensorMap } = sum;
+        sum = tf.tidy(() => ({
+          value: tf.add(before.value, part.value) as tf.Scalar,
+          grads: Object.fromEntries(Object.entries(before.grads).map(([name, g]) => [name, tf.add(g, part.grads[name])])),
+        }));
+        tf.dispose([before.value, part.value, ...Object.values(before.grads), ...Object.values(part.grads)]);
+      });
+      const done: { value: tf.Scalar; grads: tf.NamedTensorMap } = sum!;
+      this.#optimizer!.applyGradients(done.grads);
+      sum = null;
+      tf.dispose(Object.values(done.grads));
+      if (readLoss) return done.value;
+      done.value.dispose();
+      return null;
+    } finally {
+      const left = sum as { value: tf.Scalar; grads: tf.NamedTensorMap } | null;
+      if (left) tf.dispose([left.value, ...Object.values(left.grads)]);
+    }
   }
 
   /** The batch's input tensors, building the model and the uploader on the first one. */
