@@ -17,6 +17,7 @@
  * that did not finish can be resumed, after a reload too, with the same
  * settings: start({ resume: true }) passes it as `resumeFrom`.
  */
+import { epochsProblem } from './train-data.ts';
 import { DataLoader, type LoaderStats, type RingMode } from '../loader/index.ts';
 import { snapshotBatch, type BatchSnapshot } from './batch-snapshot.ts';
 import { openBundled, type OpenedDataset } from './datasets.ts';
@@ -84,6 +85,8 @@ export class LoaderSession {
     this.status = 'starting';
     let loader: DataLoader | null = null;
     try {
+      const epochs = epochsProblem(this.settings.epochs);
+      if (epochs) throw new Error(`Start: ${epochs}.`);
       this.datasetId = this.settings.dataset;
       const { dataset, options } = await this.open(this.settings.dataset);
       if (abort.signal.aborted) return;

@@ -1,7 +1,8 @@
 /**
  * The dev page's training run: a DataLoader over a dataset's train split, a
  * Trainer from src/train, evaluation on the test split after each epoch, and
- * the checkpoints in IndexedDB.
+ * the checkpoints in IndexedDB. The dataset, batch size, workers and epochs
+ * are the page's loader settings: one set of settings, not a second one.
  *
  * src/train (and tfjs, a 1.25 MB chunk) is imported dynamically, after the
  * page has painted: `connect()` starts the import and shows which backend
@@ -14,8 +15,9 @@
  *      SAVE_EVERY steps, with the train loader's state)
  *   resume: the train loader continues from the checkpoint's loader state
  *      (the batch after the last one trained) for the epochs left of
- *      `epochs`; if its settings changed (batch size) the loader refuses the
- *      state, the page says why and the run starts the data over.
+ *      `epochs`, on the checkpoint's dataset and batch size (the settings
+ *      follow them); if the loader refuses the state, the page says why and
+ *      the run starts the data over.
  *        │ stop() / page hidden: abort ──> fit resolves 'aborted' ──> 'stopped'
  *        │ device lost ──> DeviceLostError ──> 'device-lost': metrics kept,
  *        │                                     resume from a checkpoint elsewhere
@@ -23,33 +25,17 @@
  *   Each run owns its loaders and trainer and disposes them in its finally;
  *   a run whose AbortController is no longer current writes nothing.
  */
-import { DataLoader, ImageDataset, OptionError, type Normalize } from '../loader/index.ts';
+import { DataLoader, OptionError } from '../loader/index.ts';
 import type { BackendChoice, BackendPreference, CheckpointInfo, StepTiming, Trainer } from '../train/index.ts';
 import { backendLine, backendParam } from './backend-line.ts';
 // By path, not through src/train/index.ts: that would pull tfjs into the page's first chunk. Plain functions, no tfjs.
 import { addTiming, zeroTiming } from '../train/fit-types.ts';
-import { datasetEntry } from './datasets.ts';
+import { DATASETS } from './datasets.ts';
+import type { LoaderSettings } from './settings.svelte.ts';
+import { datasetOfCheckpoint, epochsProblem, openSplits, trainFamily, untrainable } from './train-data.ts';
 
 type TrainModule = typeof import('../train/index.ts');
 export type TrainStatus = 'idle' | 'starting' | 'training' | 'done' | 'stopped' | 'device-lost' | 'error';
-
-interface TrainData {
-  id: string;
-  label: string;
-  image?: { width: number; height: number };
-  normalize: Normalize;
-}
-
-/**
- * What the training panel can train on. Shapes are resized to 32×32 so a CNN
- * step stays small (its workers still decode the 160×160 JPEGs: decoding stays
- * the heavy part).
- */
-export const TRAIN_DATASETS: readonly TrainData[] = [
-  { id: 'mnist', label: 'mnist', normalize: { mean: 0.1307, std: 0.3081 } },
-  { id: 'shapes', label: 'shapes at 32×32', image: { width: 32, height: 32 }, normalize: { mean: 0.5, std: 0.25 } },
-  { id: 'fixtures', label: 'fixtures', normalize: { mean: 0.5, std: 0.25 } },
-];
 
 /** Steps between mid-epoch checkpoints: closing the tab loses at most this many. */
 export const SAVE_EVERY = 20;
@@ -58,13 +44,12 @@ let loading: Promise<TrainModule> | null = null;
 const loadTrain = () => (loading ??= import('../train/index.ts'));
 
 export class TrainSession {
-  dataset = $state('mnist');
+  /** The page's loader settings: dataset, batchSize, numWorkers, epochs and the rest. */
+  readonly settings: LoaderSettings;
   preset = $state('mlp');
   backend = $state<BackendPreference>('auto');
   optimizer = $state<'adam' | 'sgd'>('adam');
   learningRate = $state(0.001);
-  batchSize = $state(64);
-  epochs = $state(2);
 
   status = $state<TrainStatus>('idle');
   error = $state<string | null>(null);
@@ -90,13 +75,20 @@ export class TrainSession {
   presets = $state.raw<Array<{ name: string; description: string }>>([{ name: 'mlp', description: '' }]);
 
   /** The run's last epoch, 1-based over the checkpoint's whole data history. */
-  readonly lastEpoch = $derived(this.epochOffset + (this.fitEpochs || this.epochs));
+  get lastEpoch(): number {
+    return this.epochOffset + (this.fitEpochs || this.settings.epochs);
+  }
+  /** Why the settings cannot train now (a folder dataset, epochs 0), or null. Getters over state are reactive too. */
+  get problem(): string | null {
+    return untrainable(this.settings.dataset) ?? epochsProblem(this.settings.epochs);
+  }
   readonly running = $derived(this.status === 'starting' || this.status === 'training');
   #abort: AbortController | null = null;
   /** Who forces the backend: the URL parameter until the control changes it. */
   #source = 'the backend control';
 
-  constructor(search: string) {
+  constructor(settings: LoaderSettings, search: string) {
+    this.settings = settings;
     const param = backendParam(search);
     if (param) {
       this.backend = param.value as BackendPreference; // validated by parsePreference in connect()
@@ -168,15 +160,15 @@ export class TrainSession {
     const loaders: DataLoader[] = [];
     try {
       const train = await loadTrain();
-      // Checkpoints are named <dataset>-<preset>: a resumed one trains on its own dataset.
-      const entry = TRAIN_DATASETS.find((d) => (resumeFrom ?? `${this.dataset}-`).startsWith(`${d.id}-`)) ?? TRAIN_DATASETS[0];
-      const source = datasetEntry(entry.id);
-      if (source.kind !== 'manifest') throw new Error(`"${entry.id}" has no manifest with a test split to train on`);
-      const manifest = source.manifest;
-      const [trainSet, testSet] = await Promise.all([ImageDataset.fromManifest(manifest, 'train'), ImageDataset.fromManifest(manifest, 'test')]);
+      // Checkpoints are named <dataset>-<preset>...: a resumed one trains on its own dataset.
+      const datasetId = resumeFrom ? (datasetOfCheckpoint(resumeFrom, DATASETS.map((d) => d.id)) ?? this.settings.dataset) : this.settings.dataset;
+      const problem = untrainable(datasetId) ?? epochsProblem(this.settings.epochs);
+      if (problem) throw new OptionError(`Train: ${problem}.`);
+      const family = trainFamily(datasetId)!;
+      const { train: trainSet, test: testSet } = await openSplits(datasetId);
       if (abort.signal.aborted) return;
       const backend = train.parsePreference(this.backend, this.#source);
-      const checkpoint = resumeFrom ?? `${entry.id}-${this.preset}`;
+      const checkpoint = resumeFrom ?? `${datasetId}-${this.preset}`;
       trainer = resumeFrom
         ? await train.Trainer.load(resumeFrom, { backend, checkpoint })
         : new train.Trainer({
@@ -184,23 +176,26 @@ export class TrainSession {
             backend,
             optimizer: this.optimizer,
             learningRate: this.learningRate,
-            normalize: entry.normalize,
+            normalize: family.normalize,
             checkpoint,
           });
       this.#chose(await trainer.ready);
       if (abort.signal.aborted) return;
       const state = resumeFrom ? trainer.loaderState : null;
-      // A reloaded page has lost the batch size control's value: the state knows the run's.
-      if (state) this.batchSize = state.basis.batchSize;
-      const options = { batchSize: this.batchSize, numWorkers: 2, image: entry.image };
-      const trainOptions = { ...options, shuffle: true, seed: 1 };
+      // The page's settings follow the resumed run: its dataset and batch size (a reload lost them).
+      if (state) this.settings.batchSize = state.basis.batchSize;
+      if (resumeFrom) this.settings.dataset = datasetId;
+      const options = { ...this.settings.loaderOptions(), image: family.image };
+      const trainOptions = options; // shuffle and seed as the loader controls say
+      const testOptions = { ...options, shuffle: false };
+      const target = this.settings.epochs;
       let trainLoader: DataLoader;
-      let epochs = this.epochs;
+      let epochs = target;
       try {
         trainLoader = new DataLoader(trainSet, state ? { ...trainOptions, resumeFrom: state } : trainOptions);
         if (state) {
           // The epochs left of the run; a finished run trains `epochs` more from where its data stands.
-          epochs = this.epochs - state.epoch >= 1 ? this.epochs - state.epoch : this.epochs;
+          epochs = target - state.epoch >= 1 ? target - state.epoch : target;
           this.epochOffset = state.epoch;
           this.resumeNote = `continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}`;
         }
@@ -209,7 +204,7 @@ export class TrainSession {
         this.resumeNote = `the data starts over: ${error.message}`;
         trainLoader = new DataLoader(trainSet, trainOptions);
       }
-      loaders.push(trainLoader, new DataLoader(testSet, options));
+      loaders.push(trainLoader, new DataLoader(testSet, testOptions));
       this.fitEpochs = epochs;
       this.status = 'training';
       this.stepsPerEpoch = loaders[0].length;
@@ -257,7 +252,7 @@ export class TrainSession {
     this.error = null;
     this.resumeNote = null;
     this.epochOffset = 0;
-    this.fitEpochs = this.epochs;
+    this.fitEpochs = 0; // set once the run's epochs are validated and known
     this.step = 0;
     this.epoch = 0;
     this.loss = null;

@@ -12,6 +12,10 @@ test('shows the auto backend and why before any run (WebGL over the software Web
   await expect(page.getByTestId('backend')).toHaveText('webgl');
   await expect(page.getByTestId('backend-reason')).toHaveText('webgl: the WebGPU adapter is software (SwiftShader), and WebGL is faster there');
   await expect(page.getByTestId('backend-adapter')).not.toBeEmpty();
+  // Epochs are the loader's setting, validated: no "epoch 1 of 0".
+  await page.getByTestId('epochs').fill('0');
+  await expect(page.getByTestId('train-problem')).toHaveText('epochs must be a whole number of at least 1; got 0');
+  await expect(page.getByTestId('train-button')).toBeDisabled();
   expect(errors).toEqual([]);
 });
 
@@ -21,9 +25,13 @@ test('trains an MLP on MNIST for a few steps on the backend forced by ?backend=w
   await page.goto('/?backend=webgl');
   await expect(page.getByTestId('backend')).toHaveText('webgl');
   await expect(page.getByTestId('backend-reason')).toHaveText('forced by ?backend=webgl');
-  await page.getByTestId('train-dataset').selectOption('mnist');
+  // The training run uses the page's loader settings: one set, not a second one.
+  await page.getByTestId('dataset').selectOption('mnist');
   await page.getByTestId('train-preset').selectOption('mlp');
-  await page.getByTestId('train-batch').fill('32');
+  await page.getByTestId('batch-size').fill('32');
+  await page.getByTestId('epochs').fill('2');
+  await page.getByTestId('workers-0').check({ force: true });
+  await expect(page.getByTestId('train-settings')).toContainText('on mnist (28×28 digits) · batch 32 · main thread · 2 epochs');
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('train-status')).toHaveText('training');
   // The loss is read back every 10 steps: the first value shows at step 10.
@@ -45,10 +53,10 @@ test('saves a checkpoint at the end of an epoch and resumes it on the CPU backen
   const errors = watchErrors(page);
   await page.goto('/?backend=webgl');
   await expect(page.getByTestId('backend')).toHaveText('webgl');
-  await page.getByTestId('train-dataset').selectOption('fixtures');
+  await page.getByTestId('dataset').selectOption('fixtures');
   await page.getByTestId('train-preset').selectOption('linear');
-  await page.getByTestId('train-batch').fill('10');
-  await page.getByTestId('train-epochs').fill('1');
+  await page.getByTestId('batch-size').fill('10');
+  await page.getByTestId('epochs').fill('1');
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('train-status')).toHaveText('done');
   await expect(page.getByTestId('train-step')).toHaveText('5'); // 50 images
@@ -76,8 +84,8 @@ test('a run whose tab is reloaded mid-epoch resumes from its last mid-epoch chec
   await page.goto('/?backend=webgl');
   await expect(page.getByTestId('backend')).toHaveText('webgl');
   await page.getByTestId('train-preset').selectOption('linear');
-  await page.getByTestId('train-batch').fill('32');
-  await page.getByTestId('train-epochs').fill('1');
+  await page.getByTestId('batch-size').fill('32');
+  await page.getByTestId('epochs').fill('1');
   await page.getByTestId('train-button').click();
   // 8000 / 32 = 250 steps; a checkpoint every 20. "Close the tab" after the first one.
   const info = page.getByTestId('checkpoint-info');
@@ -91,11 +99,11 @@ test('a run whose tab is reloaded mid-epoch resumes from its last mid-epoch chec
   expect(Number(batches) % 20).toBe(0);
   expect(Number(batches)).toBeLessThan(250);
   // The reloaded page shows its defaults: epochs is the run's target again, the batch size comes from the checkpoint.
-  await page.getByTestId('train-epochs').fill('1');
-  await expect(page.getByTestId('train-batch')).toHaveValue('64');
+  await page.getByTestId('epochs').fill('1');
+  await expect(page.getByTestId('batch-size')).toHaveValue('8');
   await page.getByTestId('checkpoint-resume').click();
   await expect(page.getByTestId('train-resume')).toHaveText(`continued at epoch 1, batch ${Number(batches) + 1}`);
-  await expect(page.getByTestId('train-batch')).toHaveValue('32');
+  await expect(page.getByTestId('batch-size')).toHaveValue('32');
   await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 120_000 });
   // The rest of the epoch only, not a whole one more.
   await expect(page.getByTestId('train-step')).toHaveText(String(250 - Number(batches)));
@@ -109,10 +117,10 @@ test('stops a run when the page is hidden, and says so', async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto('/?backend=cpu');
   await expect(page.getByTestId('backend')).toHaveText('cpu');
-  await page.getByTestId('train-dataset').selectOption('fixtures');
+  await page.getByTestId('dataset').selectOption('fixtures');
   await page.getByTestId('train-preset').selectOption('linear');
-  await page.getByTestId('train-batch').fill('5');
-  await page.getByTestId('train-epochs').fill('100');
+  await page.getByTestId('batch-size').fill('5');
+  await page.getByTestId('epochs').fill('100');
   await page.getByTestId('train-button').click();
   await expect.poll(async () => Number(await page.getByTestId('train-step').textContent())).toBeGreaterThan(2);
   expect(page.workers().length).toBeGreaterThan(0); // the run's loader workers
@@ -134,10 +142,10 @@ test('the page answers within a second while a CNN trains on the CPU backend (st
   const errors = watchErrors(page);
   await page.goto('/?backend=cpu');
   await expect(page.getByTestId('backend')).toHaveText('cpu');
-  await page.getByTestId('train-dataset').selectOption('mnist');
+  await page.getByTestId('dataset').selectOption('mnist');
   await page.getByTestId('train-preset').selectOption('cnn');
   // Unsliced, one step of 32 took about 3 s here, and the page answered nothing meanwhile.
-  await page.getByTestId('train-batch').fill('32');
+  await page.getByTestId('batch-size').fill('32');
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('train-status')).toHaveText('training');
   // For 3 s: how long a timer set for 0 ms takes to run, while the CNN trains on the main thread.
