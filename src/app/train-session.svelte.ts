@@ -32,10 +32,13 @@ import { backendLine, backendParam } from './backend-line.ts';
 import { addTiming, zeroTiming } from '../train/fit-types.ts';
 import { DATASETS } from './datasets.ts';
 import type { LoaderSettings } from './settings.svelte.ts';
-import { datasetOfCheckpoint, epochsProblem, openSplits, trainFamily, untrainable } from './train-data.ts';
+import { datasetOfCheckpoint, epochsProblem, nextRunName, openSplits, trainFamily, untrainable } from './train-data.ts';
 
 type TrainModule = typeof import('../train/index.ts');
 export type TrainStatus = 'idle' | 'starting' | 'training' | 'done' | 'stopped' | 'device-lost' | 'error';
+
+/** The abort reason of the Stop button (and of a new run replacing one). */
+const STOP_BUTTON = 'stopped';
 
 /** Steps between mid-epoch checkpoints: closing the tab loses at most this many. */
 export const SAVE_EVERY = 20;
@@ -55,11 +58,18 @@ export class TrainSession {
   error = $state<string | null>(null);
   /** Where a resumed run continued, or why it could not continue the data where it stopped. */
   resumeNote = $state<string | null>(null);
+  /** Why a run stopped when something other than the Stop button stopped it ("the page was hidden"): not an error. */
+  stopNote = $state<string | null>(null);
+  /** The checkpoint this run saves to: a new name per run, the same one when resumed. */
+  runName = $state<string | null>(null);
   choice = $state.raw<BackendChoice | null>(null);
   /** The line under the backend badge (backend-line.ts); null until a backend is chosen. */
   backendReason = $state<string | null>(null);
   uploadPath = $state<string | null>(null);
+  /** Steps over the model's whole history: a resumed run continues its checkpoint's count. */
   step = $state(0);
+  /** Steps of this run alone: what `timing` sums over. */
+  runSteps = $state(0);
   epoch = $state(0);
   stepsPerEpoch = $state(0);
   /** The loader epoch the run's first epoch is (a resumed run continues its checkpoint's). */
@@ -140,7 +150,7 @@ export class TrainSession {
     return this.#run(name);
   }
 
-  stop(why = 'stopped'): void {
+  stop(why = STOP_BUTTON): void {
     this.#abort?.abort(why);
   }
 
@@ -168,7 +178,9 @@ export class TrainSession {
       const { train: trainSet, test: testSet } = await openSplits(datasetId);
       if (abort.signal.aborted) return;
       const backend = train.parsePreference(this.backend, this.#source);
-      const checkpoint = resumeFrom ?? `${datasetId}-${this.preset}`;
+      // A new run never overwrites an earlier run's checkpoint; a resumed one goes on saving to its own.
+      const checkpoint = resumeFrom ?? nextRunName(datasetId, this.preset, (await train.Trainer.list()).map((c) => c.name));
+      this.runName = checkpoint;
       trainer = resumeFrom
         ? await train.Trainer.load(resumeFrom, { backend, checkpoint })
         : new train.Trainer({
@@ -181,6 +193,8 @@ export class TrainSession {
           });
       this.#chose(await trainer.ready);
       if (abort.signal.aborted) return;
+      const stepOffset = trainer.history.steps;
+      this.step = stepOffset;
       const state = resumeFrom ? trainer.loaderState : null;
       // The page's settings follow the resumed run: its dataset and batch size (a reload lost them).
       if (state) this.settings.batchSize = state.basis.batchSize;
@@ -215,7 +229,8 @@ export class TrainSession {
         validation: loaders[1],
         onStep: (e) => {
           if (this.#abort !== abort) return;
-          this.step = e.step;
+          this.step = stepOffset + e.step;
+          this.runSteps = e.step;
           this.epoch = e.epoch + this.epochOffset;
           this.uploadPath = trainer!.uploadPath;
           if (e.loss !== undefined) this.loss = e.loss;
@@ -229,7 +244,9 @@ export class TrainSession {
         },
       });
       if (this.#abort === abort) this.status = result.status === 'aborted' ? 'stopped' : 'done';
-      if (result.status === 'aborted' && typeof abort.signal.reason === 'string') this.error = `stopped: ${abort.signal.reason}`;
+      // A stop is not an error: the status says 'stopped'; a reason other than the Stop button is a neutral note.
+      const why = abort.signal.reason;
+      if (result.status === 'aborted' && typeof why === 'string' && why !== STOP_BUTTON) this.stopNote = `stopped: ${why}`;
     } catch (error) {
       if (this.#abort === abort) this.#fail(error);
     } finally {
@@ -251,9 +268,12 @@ export class TrainSession {
   #reset(): void {
     this.error = null;
     this.resumeNote = null;
+    this.stopNote = null;
+    this.runName = null;
     this.epochOffset = 0;
     this.fitEpochs = 0; // set once the run's epochs are validated and known
     this.step = 0;
+    this.runSteps = 0;
     this.epoch = 0;
     this.loss = null;
     this.accuracy = null;

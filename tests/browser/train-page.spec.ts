@@ -41,6 +41,8 @@ test('trains an MLP on MNIST for a few steps on the backend forced by ?backend=w
   expect(loss).toBeLessThan(5);
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('train-status')).toHaveText('stopped');
+  await expect(page.getByTestId('train-error')).toHaveCount(0); // the Stop button is no error
+  await expect(page.getByTestId('train-stopped')).toHaveCount(0);
   expect(Number(await page.getByTestId('train-step').textContent())).toBeGreaterThanOrEqual(10);
   await expect(page.getByTestId('train-epoch')).toHaveText('(250 an epoch; epoch 1 of 2)'); // 8000 / 32
   await expect(page.getByTestId('train-upload')).toHaveText('default');
@@ -64,16 +66,26 @@ test('saves a checkpoint at the end of an epoch and resumes it on the CPU backen
   await expect(page.getByTestId('train-accuracy')).toHaveText(/^\d+\.\d%$/);
   const checkpoint = page.getByTestId('checkpoint');
   await expect(checkpoint).toHaveCount(1);
-  await expect(checkpoint).toContainText('fixtures-linear');
-  await expect(checkpoint).toContainText('1 ep · webgl');
+  await expect(page.getByTestId('checkpoint-name')).toHaveText('fixtures-linear-1');
+  await expect(page.getByTestId('checkpoint-info')).toHaveText(/^after epoch 1, step 5 · webgl · \d+ KB$/);
+  // The name has a real width (it rendered 0 px wide beside the info).
+  expect((await page.getByTestId('checkpoint-name').boundingBox())!.width).toBeGreaterThan(60);
 
   await page.getByTestId('train-backend').selectOption('cpu');
   await expect(page.getByTestId('backend')).toHaveText('cpu');
   await expect(page.getByTestId('backend-reason')).toHaveText('forced by the backend control');
   await page.getByTestId('checkpoint-resume').click();
   await expect(page.getByTestId('train-status')).toHaveText('done');
-  await expect(checkpoint).toContainText('2 ep · cpu');
-  await page.getByTestId('checkpoint-delete').click();
+  // The step counter continues from the checkpoint's 5 steps.
+  await expect(page.getByTestId('train-step')).toHaveText('10');
+  await expect(page.getByTestId('checkpoint-info')).toHaveText(/^after epoch 2, step 10 · cpu · \d+ KB$/);
+  // Train again: a new run saves to a new checkpoint, the resumed one stays.
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('train-status')).toHaveText('done');
+  await expect(page.getByTestId('checkpoint-name')).toHaveText(['fixtures-linear-2', 'fixtures-linear-1']);
+  await expect(page.getByTestId('checkpoint-info').last()).toHaveText(/^after epoch 2, step 10 · cpu · \d+ KB$/);
+  await page.getByTestId('checkpoint-delete').first().click();
+  await page.getByTestId('checkpoint-delete').first().click();
   await expect(checkpoint).toHaveCount(0);
   expect(errors).toEqual([]);
 });
@@ -89,12 +101,12 @@ test('a run whose tab is reloaded mid-epoch resumes from its last mid-epoch chec
   await page.getByTestId('train-button').click();
   // 8000 / 32 = 250 steps; a checkpoint every 20. "Close the tab" after the first one.
   const info = page.getByTestId('checkpoint-info');
-  await expect(info).toContainText(/\d+ steps · epoch 1, \d+ batches in/, { timeout: 120_000 });
+  await expect(info).toContainText(/epoch 1, step \d+ \(\d+ batches in\)/, { timeout: 120_000 });
   await page.reload();
   await expect(page.getByTestId('backend')).toHaveText('webgl');
   await expect(info).toHaveCount(1);
   const text = (await info.textContent()) ?? '';
-  const [, steps, batches] = /(\d+) steps · epoch 1, (\d+) batches in/.exec(text) ?? [];
+  const [, steps, batches] = /epoch 1, step (\d+) \((\d+) batches in\)/.exec(text) ?? [];
   expect(Number(steps)).toBe(Number(batches)); // one fresh run: every step was one batch of this epoch
   expect(Number(batches) % 20).toBe(0);
   expect(Number(batches)).toBeLessThan(250);
@@ -105,10 +117,10 @@ test('a run whose tab is reloaded mid-epoch resumes from its last mid-epoch chec
   await expect(page.getByTestId('train-resume')).toHaveText(`continued at epoch 1, batch ${Number(batches) + 1}`);
   await expect(page.getByTestId('batch-size')).toHaveValue('32');
   await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 120_000 });
-  // The rest of the epoch only, not a whole one more.
-  await expect(page.getByTestId('train-step')).toHaveText(String(250 - Number(batches)));
+  // The rest of the epoch only, not a whole one more; the step counter went on from the checkpoint's.
+  await expect(page.getByTestId('train-step')).toHaveText('250');
   await expect(page.getByTestId('train-epoch')).toHaveText('(250 an epoch; epoch 1 of 1)');
-  await expect(info).toContainText(/^\s*1 ep · webgl · \d+ KB · 250 steps\s*$/);
+  await expect(info).toHaveText(/^after epoch 1, step 250 · webgl · \d+ KB$/);
   expect(errors).toEqual([]);
 });
 
@@ -129,7 +141,9 @@ test('stops a run when the page is hidden, and says so', async ({ page }) => {
     document.dispatchEvent(new Event('visibilitychange'));
   });
   await expect(page.getByTestId('train-status')).toHaveText('stopped');
-  await expect(page.getByTestId('train-error')).toHaveText('stopped: the page was hidden');
+  // A stop is not an error: a neutral note says why.
+  await expect(page.getByTestId('train-stopped')).toHaveText('stopped: the page was hidden');
+  await expect(page.getByTestId('train-error')).toHaveCount(0);
   const step = await page.getByTestId('train-step').textContent();
   // Nothing runs on: the run closed its loaders, so no worker is left to load a batch, and the step stands.
   await expect.poll(() => page.workers().length).toBe(0);
@@ -137,7 +151,7 @@ test('stops a run when the page is hidden, and says so', async ({ page }) => {
   expect(errors).toEqual([]);
 });
 
-test('the page answers within a second while a CNN trains on the CPU backend (steps run in slices)', async ({ page }) => {
+test('the page answers within 1.5 s (not after a 3 s step) while a CNN trains on the CPU backend (steps run in slices)', async ({ page }) => {
   test.setTimeout(120_000);
   const errors = watchErrors(page);
   await page.goto('/?backend=cpu');
@@ -165,6 +179,7 @@ test('the page answers within a second while a CNN trains on the CPU backend (st
   await expect(page.getByTestId('train-status')).toHaveText('stopped');
   const sorted = [...r.lags].sort((a, b) => a - b);
   console.log(`CPU CNN: timer round trip median ${sorted[sorted.length >> 1].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms over ${r.lags.length} timers`);
-  expect(Math.max(...r.lags)).toBeLessThan(1000);
+  // Generous: the first slices run cold (model build, JIT) and took up to about 0.9 s on this 2-core machine.
+  expect(Math.max(...r.lags)).toBeLessThan(1500);
   expect(errors).toEqual([]);
 });
