@@ -35,10 +35,13 @@ import type { LoaderSettings } from './settings.svelte.ts';
 import { datasetOfCheckpoint, epochsProblem, nextRunName, openSplits, trainFamily, untrainable } from './train-data.ts';
 
 type TrainModule = typeof import('../train/index.ts');
-export type TrainStatus = 'idle' | 'starting' | 'training' | 'done' | 'stopped' | 'device-lost' | 'error';
+export type TrainStatus = 'idle' | 'starting' | 'training' | 'evaluating' | 'done' | 'stopped' | 'device-lost' | 'error';
 
 /** The abort reason of the Stop button (and of a new run replacing one). */
 const STOP_BUTTON = 'stopped';
+
+/** How often the held-out slice is evaluated while training. */
+export const EVAL_EVERY_MS = 3000;
 
 /** Steps between mid-epoch checkpoints: closing the tab loses at most this many. */
 export const SAVE_EVERY = 20;
@@ -53,6 +56,8 @@ export class TrainSession {
   backend = $state<BackendPreference>('auto');
   optimizer = $state<'adam' | 'sgd'>('adam');
   learningRate = $state(0.001);
+  /** Samples of the test split evaluated every EVAL_EVERY_MS while training. */
+  evalSamples = $state(256);
 
   status = $state<TrainStatus>('idle');
   error = $state<string | null>(null);
@@ -77,7 +82,12 @@ export class TrainSession {
   /** Epochs this run's fit trains. */
   fitEpochs = $state(0);
   loss = $state<number | null>(null);
+  /** Test accuracy at the last epoch end. */
   accuracy = $state<number | null>(null);
+  /** Running train accuracy: the batches since the last readback. */
+  trainAccuracy = $state<number | null>(null);
+  /** Test accuracy on the held-out slice, the last time it was evaluated. */
+  slice = $state.raw<{ accuracy: number; samples: number; step: number } | null>(null);
   /** Summed step timings of the run. */
   timing = $state.raw<StepTiming>(zeroTiming());
   checkpoints = $state.raw<CheckpointInfo[]>([]);
@@ -92,7 +102,7 @@ export class TrainSession {
   get problem(): string | null {
     return untrainable(this.settings.dataset) ?? epochsProblem(this.settings.epochs);
   }
-  readonly running = $derived(this.status === 'starting' || this.status === 'training');
+  readonly running = $derived(this.status === 'starting' || this.status === 'training' || this.status === 'evaluating');
   #abort: AbortController | null = null;
   /** Who forces the backend: the URL parameter until the control changes it. */
   #source = 'the backend control';
@@ -227,6 +237,14 @@ export class TrainSession {
         checkpointEvery: SAVE_EVERY,
         signal: abort.signal,
         validation: loaders[1],
+        evalEveryMs: EVAL_EVERY_MS,
+        evalSamples: Math.max(1, Math.round(this.evalSamples) || 1),
+        onPhase: (phase) => {
+          if (this.#abort === abort) this.status = phase;
+        },
+        onEval: (e) => {
+          if (this.#abort === abort) this.slice = { accuracy: e.accuracy, samples: e.samples, step: stepOffset + e.step };
+        },
         onStep: (e) => {
           if (this.#abort !== abort) return;
           this.step = stepOffset + e.step;
@@ -234,6 +252,7 @@ export class TrainSession {
           this.epoch = e.epoch + this.epochOffset;
           this.uploadPath = trainer!.uploadPath;
           if (e.loss !== undefined) this.loss = e.loss;
+          if (e.accuracy !== undefined) this.trainAccuracy = e.accuracy;
           if (e.checkpoint) void train.Trainer.list().then((list) => this.#abort === abort && (this.checkpoints = list));
           this.timing = addTiming(this.timing, e.timing);
         },
@@ -277,6 +296,8 @@ export class TrainSession {
     this.epoch = 0;
     this.loss = null;
     this.accuracy = null;
+    this.trainAccuracy = null;
+    this.slice = null;
     this.uploadPath = null;
     this.timing = zeroTiming();
   }

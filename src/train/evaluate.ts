@@ -26,6 +26,8 @@ export interface EvaluateInput {
   /** Runs `run(start, count)` over slices of a batch of n, letting the page in between (pacer.ts). */
   slices?: (n: number, run: (start: number, count: number) => void) => Promise<void>;
   signal?: AbortSignal;
+  /** Stop after the batch that brings the count to at least this many samples (a held-out slice). */
+  limit?: number;
 }
 
 /** Running sums on the device: summed loss, confusion counts. */
@@ -59,6 +61,7 @@ export async function evaluateModel(loader: DataLoader, input: EvaluateInput): P
         tf.dispose([x, y]);
       }
       samples += batch.size;
+      if (input.limit !== undefined && samples >= input.limit) break; // ends the loader's epoch (iterator.return)
     }
     signal?.throwIfAborted();
     if (!sums) return { loss: NaN, accuracy: NaN, samples: 0, confusion: [] };

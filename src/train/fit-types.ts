@@ -38,6 +38,11 @@ export interface StepEvent {
   size: number;
   /** The mean loss of this batch, on the steps that read it back; else undefined. */
   loss?: number;
+  /**
+   * On the steps that read the loss back: the train accuracy (0..1) of every
+   * batch since the previous readback, counted on the device with the loss.
+   */
+  accuracy?: number;
   timing: StepTiming;
   /** Name of the checkpoint saved after this step (`checkpointEvery`). */
   checkpoint?: string;
@@ -56,6 +61,13 @@ export interface EpochEvent {
   checkpoint?: string;
 }
 
+/** A test accuracy on the held-out slice, taken during training (`evalEveryMs`). */
+export interface EvalEvent extends Evaluation {
+  /** The step it followed. */
+  step: number;
+  epoch: number;
+}
+
 export interface FitOptions {
   epochs?: number;
   /** Stops the run mid-epoch; fit then resolves with status 'aborted'. */
@@ -64,6 +76,18 @@ export interface FitOptions {
   onEpoch?: (event: EpochEvent) => void | Promise<void>;
   /** Evaluated after each epoch (e.g. the held-out split). */
   validation?: DataLoader;
+  /**
+   * Also evaluate the first `evalSamples` samples of `validation` (required)
+   * whenever this many ms have passed since the last evaluation, between
+   * steps: a test accuracy every few seconds. Unset: only at epoch ends.
+   * Use an unshuffled loader so the slice is the same samples each time.
+   */
+  evalEveryMs?: number;
+  /** The held-out slice's size for `evalEveryMs`, in samples (whole batches: at least this many). Default 256. */
+  evalSamples?: number;
+  onEval?: (event: EvalEvent) => void;
+  /** 'evaluating' when an evaluation (a slice, or the epoch end's) starts; 'training' when training goes on after it. */
+  onPhase?: (phase: 'training' | 'evaluating') => void;
   /**
    * Also save the checkpoint (the Trainer's `checkpoint` name, required)
    * every this many steps of this fit, with the loader's state, so a run
@@ -79,8 +103,8 @@ export interface FitResult {
   epochs: number;
   steps: number;
   samples: number;
-  /** The loss of every step that read it back, in order. */
-  losses: Array<{ step: number; loss: number }>;
+  /** The loss of every step that read it back, in order, with the train accuracy since the read before. */
+  losses: Array<{ step: number; loss: number; accuracy: number }>;
   epochLog: EpochEvent[];
   timing: StepTiming;
 }

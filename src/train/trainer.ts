@@ -25,9 +25,10 @@ import { DeviceWatch } from './device-watch.ts';
 import { evaluateModel, type Evaluation } from './evaluate.ts';
 import { runFit, type FitContext } from './fit-loop.ts';
 import { emptyFitResult, type FitOptions, type FitResult } from './fit-types.ts';
-import { meanLoss, outputKind, type OutputKind } from './loss.ts';
+import { outputKind, type OutputKind } from './loss.ts';
 import { modelFor, type InputShape } from './models.ts';
 import { Pacer } from './pacer.ts';
+import { StepRunner } from './train-step.ts';
 import { resolveTrainerOptions, type OptimizerName, type TrainerOptions } from './trainer-options.ts';
 import { affineFor, createUploader, type Uploaded, type Uploader, type UploadPath } from './upload.ts';
 
@@ -45,6 +46,7 @@ export class Trainer {
   /** On the CPU backend, the longest one slice of a step computes before the page gets a turn. */
   readonly maxBlockMs: number;
   #pacer: Pacer = new Pacer(false, Infinity);
+  readonly #steps = new StepRunner();
   #choice: BackendChoice | null = null;
   #model: tf.LayersModel | null;
   #preset: string | null;
@@ -96,18 +98,10 @@ export class Trainer {
   }
 
   /** The model; for a preset, null until the first batch arrives. */
-  get model(): tf.LayersModel | null {
-    return this.#model;
-  }
-
-  get preset(): string | null {
-    return this.#preset;
-  }
-
+  get model(): tf.LayersModel | null { return this.#model; } // prettier-ignore
+  get preset(): string | null { return this.#preset; } // prettier-ignore
   /** The upload path in use; null until the first batch. */
-  get uploadPath(): UploadPath | null {
-    return this.#uploader?.path ?? null;
-  }
+  get uploadPath(): UploadPath | null { return this.#uploader?.path ?? null; } // prettier-ignore
 
   /** Epochs and steps over this model's whole history (a loaded checkpoint's included). */
   get history(): Readonly<History> {
@@ -137,6 +131,7 @@ export class Trainer {
   async fit(loader: DataLoader, options: FitOptions = {}): Promise<FitResult> {
     return this.#exclusive('fit', async () => {
       await this.#ensureRunnable();
+      this.#steps.dropCorrect(); // a new fit counts its own
       return runFit(this.#fitContext(), loader, options);
     });
   }
@@ -149,8 +144,9 @@ export class Trainer {
     });
   }
 
-  #evaluate(loader: DataLoader, signal?: AbortSignal): Promise<Evaluation> {
+  #evaluate(loader: DataLoader, signal?: AbortSignal, limit?: number): Promise<Evaluation> {
     return evaluateModel(loader, {
+      limit,
       current: () => ({ model: this.#model!, classes: this.#classes!.length, kind: this.#kind }),
       prepare: (batch) => this.#prepare(loader, batch),
       slices: (n, run) => this.#pacer.slices(n, run),
@@ -163,10 +159,12 @@ export class Trainer {
       lossEvery: this.lossEvery,
       backend: this.#choice!.name,
       prepare: (loader, batch) => this.#prepare(loader, batch),
-      step: (input, readLoss) => this.#step(input, readLoss),
+      // One optimizer step (train-step.ts); with readLoss, [loss, correct since the last read].
+      step: (input, readLoss) =>
+        this.#steps.step({ model: this.#model!, optimizer: this.#optimizer!, classes: this.#classes!.length, kind: this.#kind, pacer: this.#pacer }, input, readLoss),
       untilLost: (promise) => this.#device.until(promise),
       lost: () => this.#device.lost,
-      evaluate: (loader, signal) => this.#evaluate(loader, signal),
+      evaluate: (loader, signal, limit) => this.#evaluate(loader, signal, limit),
       checkpoint: this.checkpoint,
       saveCheckpoint: async (loaderState) => (this.checkpoint ? (await this.#save(this.checkpoint, loaderState)).name : undefined),
       addHistory: (epochs, steps) => {
@@ -174,53 +172,6 @@ export class Trainer {
         this.#history.steps += steps;
       },
     };
-  }
-
-  /**
-   * One optimizer step; returns the loss tensor when asked to read it. On the
-   * CPU backend a long step runs in slices of the batch (pacer.ts) whose
-   * gradients, each weighted by its share of the batch, sum to the whole
-   * batch's gradient: the same update, with the page answering in between.
-   */
-  async #step({ x, y }: Uploaded, readLoss: boolean): Promise<tf.Scalar | null> {
-    const model = this.#model!;
-    const classes = this.#classes!.length;
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const lossOf = (xs: tf.Tensor, ys: tf.Tensor1D) => meanLoss(model.apply(xs, { training: true }) as tf.Tensor, ys, classes, this.#kind);
-    if (!this.#pacer.active) {
-      return tf.tidy(() => this.#optimizer!.minimize(() => lossOf(x, y), readLoss, vars) ?? undefined) ?? null;
-    }
-    const n = x.shape[0];
-    let sum: { value: tf.Scalar; grads: tf.NamedTensorMap } | null = null;
-    try {
-      await this.#pacer.slices(n, (start, count) => {
-        const part = tf.tidy(() => {
-          const xs = count === n ? x : x.slice(start, count);
-          const ys = count === n ? y : y.slice(start, count);
-          return this.#optimizer!.computeGradients(() => tf.mul(lossOf(xs, ys), count / n) as tf.Scalar, vars);
-        });
-        if (!sum) {
-          sum = part;
-          return;
-        }
-        const before: { value: tf.Scalar; grads: tf.NamedTensorMap } = sum;
-        sum = tf.tidy(() => ({
-          value: tf.add(before.value, part.value) as tf.Scalar,
-          grads: Object.fromEntries(Object.entries(before.grads).map(([name, g]) => [name, tf.add(g, part.grads[name])])),
-        }));
-        tf.dispose([before.value, part.value, ...Object.values(before.grads), ...Object.values(part.grads)]);
-      });
-      const done: { value: tf.Scalar; grads: tf.NamedTensorMap } = sum!;
-      this.#optimizer!.applyGradients(done.grads);
-      sum = null;
-      tf.dispose(Object.values(done.grads));
-      if (readLoss) return done.value;
-      done.value.dispose();
-      return null;
-    } finally {
-      const left = sum as { value: tf.Scalar; grads: tf.NamedTensorMap } | null;
-      if (left) tf.dispose([left.value, ...Object.values(left.grads)]);
-    }
   }
 
   /** The batch's input tensors, building the model and the uploader on the first one. */
@@ -335,6 +286,7 @@ export class Trainer {
 
   /** Frees the uploader, the optimizer and (unless the caller supplied it) the model. */
   dispose(): void {
+    this.#steps.dropCorrect();
     this.#uploader?.dispose();
     this.#uploader = null;
     this.#optimizer?.dispose();

@@ -39,6 +39,10 @@ test('trains an MLP on MNIST for a few steps on the backend forced by ?backend=w
   const loss = Number(await page.getByTestId('train-loss').textContent());
   expect(loss).toBeGreaterThan(0);
   expect(loss).toBeLessThan(5);
+  // The running train accuracy comes with the loss; a test accuracy on 256 held-out digits every 3 s.
+  await expect(page.getByTestId('train-train-accuracy')).toHaveText(/^\d+\.\d%$/);
+  await expect(page.getByTestId('train-slice-accuracy')).toHaveText(/^\d+\.\d%$/, { timeout: 30_000 });
+  await expect(page.getByTestId('train-slice')).toHaveText(/^\(256 held-out, at step \d+\)$/);
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('train-status')).toHaveText('stopped');
   await expect(page.getByTestId('train-error')).toHaveCount(0); // the Stop button is no error
