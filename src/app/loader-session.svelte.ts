@@ -17,7 +17,6 @@
  * that did not finish can be resumed, after a reload too, with the same
  * settings: start({ resume: true }) passes it as `resumeFrom`.
  */
-import { epochsProblem } from './train-data.ts';
 import { DataLoader, type LoaderStats, type RingMode } from '../loader/index.ts';
 import { snapshotBatch, type BatchSnapshot } from './batch-snapshot.ts';
 import { openBundled, type OpenedDataset } from './datasets.ts';
@@ -26,6 +25,7 @@ import { clearSavedRun, loadSavedRun, saveRun, type SavedRun } from './resume-st
 import type { LoaderSettings } from './settings.svelte.ts';
 import { NO_RATES, StatsMeter, type Rates } from './stats-meter.ts';
 import { TraceBuffer } from './trace-buffer.ts';
+import { epochsProblem } from './train-data.ts';
 
 export type SessionStatus = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
 
