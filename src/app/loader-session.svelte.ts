@@ -25,6 +25,7 @@ import { clearSavedRun, loadSavedRun, saveRun, type SavedRun } from './resume-st
 import type { LoaderSettings } from './settings.svelte.ts';
 import { NO_RATES, StatsMeter, type Rates } from './stats-meter.ts';
 import { TraceBuffer } from './trace-buffer.ts';
+import { epochsProblem } from './train-data.ts';
 
 export type SessionStatus = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
 
@@ -84,6 +85,8 @@ export class LoaderSession {
     this.status = 'starting';
     let loader: DataLoader | null = null;
     try {
+      const epochs = epochsProblem(this.settings.epochs);
+      if (epochs) throw new Error(`Start: ${epochs}.`);
       this.datasetId = this.settings.dataset;
       const { dataset, options } = await this.open(this.settings.dataset);
       if (abort.signal.aborted) return;

@@ -1,7 +1,8 @@
 /**
  * The dev page's training run: a DataLoader over a dataset's train split, a
  * Trainer from src/train, evaluation on the test split after each epoch, and
- * the checkpoints in IndexedDB.
+ * the checkpoints in IndexedDB. The dataset, batch size, workers and epochs
+ * are the page's loader settings: one set of settings, not a second one.
  *
  * src/train (and tfjs, a 1.25 MB chunk) is imported dynamically, after the
  * page has painted: `connect()` starts the import and shows which backend
@@ -14,8 +15,9 @@
  *      SAVE_EVERY steps, with the train loader's state)
  *   resume: the train loader continues from the checkpoint's loader state
  *      (the batch after the last one trained) for the epochs left of
- *      `epochs`; if its settings changed (batch size) the loader refuses the
- *      state, the page says why and the run starts the data over.
+ *      `epochs`, on the checkpoint's dataset and batch size (the settings
+ *      follow them); if the loader refuses the state, the page says why and
+ *      the run starts the data over.
  *        │ stop() / page hidden: abort ──> fit resolves 'aborted' ──> 'stopped'
  *        │ device lost ──> DeviceLostError ──> 'device-lost': metrics kept,
  *        │                                     resume from a checkpoint elsewhere
@@ -23,33 +25,23 @@
  *   Each run owns its loaders and trainer and disposes them in its finally;
  *   a run whose AbortController is no longer current writes nothing.
  */
-import { DataLoader, ImageDataset, OptionError, type Normalize } from '../loader/index.ts';
+import { DataLoader, OptionError } from '../loader/index.ts';
 import type { BackendChoice, BackendPreference, CheckpointInfo, StepTiming, Trainer } from '../train/index.ts';
 import { backendLine, backendParam } from './backend-line.ts';
 // By path, not through src/train/index.ts: that would pull tfjs into the page's first chunk. Plain functions, no tfjs.
 import { addTiming, zeroTiming } from '../train/fit-types.ts';
-import { datasetEntry } from './datasets.ts';
+import { DATASETS } from './datasets.ts';
+import type { LoaderSettings } from './settings.svelte.ts';
+import { datasetOfCheckpoint, epochsProblem, nextRunName, openSplits, trainFamily, untrainable } from './train-data.ts';
 
 type TrainModule = typeof import('../train/index.ts');
-export type TrainStatus = 'idle' | 'starting' | 'training' | 'done' | 'stopped' | 'device-lost' | 'error';
+export type TrainStatus = 'idle' | 'starting' | 'training' | 'evaluating' | 'done' | 'stopped' | 'device-lost' | 'error';
 
-interface TrainData {
-  id: string;
-  label: string;
-  image?: { width: number; height: number };
-  normalize: Normalize;
-}
+/** The abort reason of the Stop button (and of a new run replacing one). */
+const STOP_BUTTON = 'stopped';
 
-/**
- * What the training panel can train on. Shapes are resized to 32×32 so a CNN
- * step stays small (its workers still decode the 160×160 JPEGs: decoding stays
- * the heavy part).
- */
-export const TRAIN_DATASETS: readonly TrainData[] = [
-  { id: 'mnist', label: 'mnist', normalize: { mean: 0.1307, std: 0.3081 } },
-  { id: 'shapes', label: 'shapes at 32×32', image: { width: 32, height: 32 }, normalize: { mean: 0.5, std: 0.25 } },
-  { id: 'fixtures', label: 'fixtures', normalize: { mean: 0.5, std: 0.25 } },
-];
+/** How often the held-out slice is evaluated while training. */
+export const EVAL_EVERY_MS = 3000;
 
 /** Steps between mid-epoch checkpoints: closing the tab loses at most this many. */
 export const SAVE_EVERY = 20;
@@ -58,23 +50,31 @@ let loading: Promise<TrainModule> | null = null;
 const loadTrain = () => (loading ??= import('../train/index.ts'));
 
 export class TrainSession {
-  dataset = $state('mnist');
+  /** The page's loader settings: dataset, batchSize, numWorkers, epochs and the rest. */
+  readonly settings: LoaderSettings;
   preset = $state('mlp');
   backend = $state<BackendPreference>('auto');
   optimizer = $state<'adam' | 'sgd'>('adam');
   learningRate = $state(0.001);
-  batchSize = $state(64);
-  epochs = $state(2);
+  /** Samples of the test split evaluated every EVAL_EVERY_MS while training. */
+  evalSamples = $state(256);
 
   status = $state<TrainStatus>('idle');
   error = $state<string | null>(null);
   /** Where a resumed run continued, or why it could not continue the data where it stopped. */
   resumeNote = $state<string | null>(null);
+  /** Why a run stopped when something other than the Stop button stopped it ("the page was hidden"): not an error. */
+  stopNote = $state<string | null>(null);
+  /** The checkpoint this run saves to: a new name per run, the same one when resumed. */
+  runName = $state<string | null>(null);
   choice = $state.raw<BackendChoice | null>(null);
   /** The line under the backend badge (backend-line.ts); null until a backend is chosen. */
   backendReason = $state<string | null>(null);
   uploadPath = $state<string | null>(null);
+  /** Steps over the model's whole history: a resumed run continues its checkpoint's count. */
   step = $state(0);
+  /** Steps of this run alone: what `timing` sums over. */
+  runSteps = $state(0);
   epoch = $state(0);
   stepsPerEpoch = $state(0);
   /** The loader epoch the run's first epoch is (a resumed run continues its checkpoint's). */
@@ -82,7 +82,12 @@ export class TrainSession {
   /** Epochs this run's fit trains. */
   fitEpochs = $state(0);
   loss = $state<number | null>(null);
+  /** Test accuracy at the last epoch end. */
   accuracy = $state<number | null>(null);
+  /** Running train accuracy: the batches since the last readback. */
+  trainAccuracy = $state<number | null>(null);
+  /** Test accuracy on the held-out slice, the last time it was evaluated. */
+  slice = $state.raw<{ accuracy: number; samples: number; step: number } | null>(null);
   /** Summed step timings of the run. */
   timing = $state.raw<StepTiming>(zeroTiming());
   checkpoints = $state.raw<CheckpointInfo[]>([]);
@@ -90,13 +95,20 @@ export class TrainSession {
   presets = $state.raw<Array<{ name: string; description: string }>>([{ name: 'mlp', description: '' }]);
 
   /** The run's last epoch, 1-based over the checkpoint's whole data history. */
-  readonly lastEpoch = $derived(this.epochOffset + (this.fitEpochs || this.epochs));
-  readonly running = $derived(this.status === 'starting' || this.status === 'training');
+  get lastEpoch(): number {
+    return this.epochOffset + (this.fitEpochs || this.settings.epochs);
+  }
+  /** Why the settings cannot train now (a folder dataset, epochs 0), or null. Getters over state are reactive too. */
+  get problem(): string | null {
+    return untrainable(this.settings.dataset) ?? epochsProblem(this.settings.epochs);
+  }
+  readonly running = $derived(this.status === 'starting' || this.status === 'training' || this.status === 'evaluating');
   #abort: AbortController | null = null;
   /** Who forces the backend: the URL parameter until the control changes it. */
   #source = 'the backend control';
 
-  constructor(search: string) {
+  constructor(settings: LoaderSettings, search: string) {
+    this.settings = settings;
     const param = backendParam(search);
     if (param) {
       this.backend = param.value as BackendPreference; // validated by parsePreference in connect()
@@ -148,7 +160,7 @@ export class TrainSession {
     return this.#run(name);
   }
 
-  stop(why = 'stopped'): void {
+  stop(why = STOP_BUTTON): void {
     this.#abort?.abort(why);
   }
 
@@ -168,15 +180,17 @@ export class TrainSession {
     const loaders: DataLoader[] = [];
     try {
       const train = await loadTrain();
-      // Checkpoints are named <dataset>-<preset>: a resumed one trains on its own dataset.
-      const entry = TRAIN_DATASETS.find((d) => (resumeFrom ?? `${this.dataset}-`).startsWith(`${d.id}-`)) ?? TRAIN_DATASETS[0];
-      const source = datasetEntry(entry.id);
-      if (source.kind !== 'manifest') throw new Error(`"${entry.id}" has no manifest with a test split to train on`);
-      const manifest = source.manifest;
-      const [trainSet, testSet] = await Promise.all([ImageDataset.fromManifest(manifest, 'train'), ImageDataset.fromManifest(manifest, 'test')]);
+      // Checkpoints are named <dataset>-<preset>...: a resumed one trains on its own dataset.
+      const datasetId = resumeFrom ? (datasetOfCheckpoint(resumeFrom, DATASETS.map((d) => d.id)) ?? this.settings.dataset) : this.settings.dataset;
+      const problem = untrainable(datasetId) ?? epochsProblem(this.settings.epochs);
+      if (problem) throw new OptionError(`Train: ${problem}.`);
+      const family = trainFamily(datasetId)!;
+      const { train: trainSet, test: testSet } = await openSplits(datasetId);
       if (abort.signal.aborted) return;
       const backend = train.parsePreference(this.backend, this.#source);
-      const checkpoint = resumeFrom ?? `${entry.id}-${this.preset}`;
+      // A new run never overwrites an earlier run's checkpoint; a resumed one goes on saving to its own.
+      const checkpoint = resumeFrom ?? nextRunName(datasetId, this.preset, (await train.Trainer.list()).map((c) => c.name));
+      this.runName = checkpoint;
       trainer = resumeFrom
         ? await train.Trainer.load(resumeFrom, { backend, checkpoint })
         : new train.Trainer({
@@ -184,23 +198,28 @@ export class TrainSession {
             backend,
             optimizer: this.optimizer,
             learningRate: this.learningRate,
-            normalize: entry.normalize,
+            normalize: family.normalize,
             checkpoint,
           });
       this.#chose(await trainer.ready);
       if (abort.signal.aborted) return;
+      const stepOffset = trainer.history.steps;
+      this.step = stepOffset;
       const state = resumeFrom ? trainer.loaderState : null;
-      // A reloaded page has lost the batch size control's value: the state knows the run's.
-      if (state) this.batchSize = state.basis.batchSize;
-      const options = { batchSize: this.batchSize, numWorkers: 2, image: entry.image };
-      const trainOptions = { ...options, shuffle: true, seed: 1 };
+      // The page's settings follow the resumed run: its dataset and batch size (a reload lost them).
+      if (state) this.settings.batchSize = state.basis.batchSize;
+      if (resumeFrom) this.settings.dataset = datasetId;
+      const options = { ...this.settings.loaderOptions(), image: family.image };
+      const trainOptions = options; // shuffle and seed as the loader controls say
+      const testOptions = { ...options, shuffle: false };
+      const target = this.settings.epochs;
       let trainLoader: DataLoader;
-      let epochs = this.epochs;
+      let epochs = target;
       try {
         trainLoader = new DataLoader(trainSet, state ? { ...trainOptions, resumeFrom: state } : trainOptions);
         if (state) {
           // The epochs left of the run; a finished run trains `epochs` more from where its data stands.
-          epochs = this.epochs - state.epoch >= 1 ? this.epochs - state.epoch : this.epochs;
+          epochs = target - state.epoch >= 1 ? target - state.epoch : target;
           this.epochOffset = state.epoch;
           this.resumeNote = `continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}`;
         }
@@ -209,7 +228,7 @@ export class TrainSession {
         this.resumeNote = `the data starts over: ${error.message}`;
         trainLoader = new DataLoader(trainSet, trainOptions);
       }
-      loaders.push(trainLoader, new DataLoader(testSet, options));
+      loaders.push(trainLoader, new DataLoader(testSet, testOptions));
       this.fitEpochs = epochs;
       this.status = 'training';
       this.stepsPerEpoch = loaders[0].length;
@@ -218,12 +237,22 @@ export class TrainSession {
         checkpointEvery: SAVE_EVERY,
         signal: abort.signal,
         validation: loaders[1],
+        evalEveryMs: EVAL_EVERY_MS,
+        evalSamples: Math.max(1, Math.round(this.evalSamples) || 1),
+        onPhase: (phase) => {
+          if (this.#abort === abort) this.status = phase;
+        },
+        onEval: (e) => {
+          if (this.#abort === abort) this.slice = { accuracy: e.accuracy, samples: e.samples, step: stepOffset + e.step };
+        },
         onStep: (e) => {
           if (this.#abort !== abort) return;
-          this.step = e.step;
+          this.step = stepOffset + e.step;
+          this.runSteps = e.step;
           this.epoch = e.epoch + this.epochOffset;
           this.uploadPath = trainer!.uploadPath;
           if (e.loss !== undefined) this.loss = e.loss;
+          if (e.accuracy !== undefined) this.trainAccuracy = e.accuracy;
           if (e.checkpoint) void train.Trainer.list().then((list) => this.#abort === abort && (this.checkpoints = list));
           this.timing = addTiming(this.timing, e.timing);
         },
@@ -234,7 +263,9 @@ export class TrainSession {
         },
       });
       if (this.#abort === abort) this.status = result.status === 'aborted' ? 'stopped' : 'done';
-      if (result.status === 'aborted' && typeof abort.signal.reason === 'string') this.error = `stopped: ${abort.signal.reason}`;
+      // A stop is not an error: the status says 'stopped'; a reason other than the Stop button is a neutral note.
+      const why = abort.signal.reason;
+      if (result.status === 'aborted' && typeof why === 'string' && why !== STOP_BUTTON) this.stopNote = `stopped: ${why}`;
     } catch (error) {
       if (this.#abort === abort) this.#fail(error);
     } finally {
@@ -256,12 +287,17 @@ export class TrainSession {
   #reset(): void {
     this.error = null;
     this.resumeNote = null;
+    this.stopNote = null;
+    this.runName = null;
     this.epochOffset = 0;
-    this.fitEpochs = this.epochs;
+    this.fitEpochs = 0; // set once the run's epochs are validated and known
     this.step = 0;
+    this.runSteps = 0;
     this.epoch = 0;
     this.loss = null;
     this.accuracy = null;
+    this.trainAccuracy = null;
+    this.slice = null;
     this.uploadPath = null;
     this.timing = zeroTiming();
   }

@@ -1,9 +1,12 @@
 /// <reference types="@webgpu/types" />
 /**
- * Which tfjs backend runs, and why: WebGPU first, then WebGL, then the CPU.
+ * Which tfjs backend runs, and why: WebGPU on a hardware adapter first, then
+ * WebGL, then the CPU; a software WebGPU adapter (SwiftShader) goes after
+ * WebGL (backend-rank.ts says why).
  *
- *   auto:   webgpu ──(no navigator.gpu | requestAdapter() null | init threw)──>
- *           webgl  ──(init threw: no WebGL context)──> cpu (always works)
+ *   auto:   webgpu ──(no navigator.gpu | requestAdapter() null)──> webgl, cpu
+ *           adapter facts ──> rankBackends: the order to try the rest in
+ *           each ──(init threw: no WebGL context, ...)──> the next; cpu always works
  *   forced: that one backend or a BackendError; no silent substitute, since a
  *           forced backend is there to compare backends.
  *
@@ -16,11 +19,12 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { OptionError } from '../loader/index.ts';
+import { adapterName, rankBackends, type AdapterFacts } from './backend-rank.ts';
 import { BackendError } from './errors.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
-/** Fastest first: the order 'auto' tries. */
+/** The backends, hardware-fastest first (on a software WebGPU adapter 'auto' tries WebGL first). */
 export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
 export interface BackendFallback {
@@ -36,7 +40,10 @@ export interface BackendChoice {
   forced: boolean;
   /** The backends tried before it, in order, each with why it was not used. */
   fallbacks: BackendFallback[];
-  /** For WebGPU: the adapter, e.g. "google swiftshader" (a CPU emulation); else null. */
+  /**
+   * For WebGPU the adapter, e.g. "google swiftshader" (a CPU emulation); for
+   * WebGL the renderer where the browser tells it; else null.
+   */
   adapter: string | null;
 }
 
@@ -58,17 +65,26 @@ export function parsePreference(value: unknown, what = '`backend`'): BackendPref
  */
 export async function selectBackend(preference: BackendPreference = 'auto', source = 'the caller'): Promise<BackendChoice> {
   const forced = preference !== 'auto';
-  const candidates = forced ? [preference] : BACKENDS;
   const fallbacks: BackendFallback[] = [];
+  let candidates: readonly BackendName[] = [preference as BackendName];
+  let why: string | null = null;
+  if (!forced) {
+    const probe = await probeWebGPU();
+    if (!probe.ok) fallbacks.push({ backend: 'webgpu', reason: probe.reason });
+    // The WebGL renderer matters only to rank a software WebGPU adapter against it.
+    const ranking = rankBackends({ webgpu: probe.ok ? probe.info : null, webglRenderer: probe.ok ? probeWebGLRenderer() : null });
+    candidates = probe.ok ? ranking.order : ['webgl', 'cpu'];
+    why = ranking.why;
+  }
   for (const name of candidates) {
     const tried = await tryBackend(name);
     if (tried.ok) {
-      const why = forced
+      const reason = forced
         ? `forced by ${source}`
-        : fallbacks.length === 0
-          ? `${name} is the fastest backend available`
+        : fallbacks.length === 0 && name === candidates[0]
+          ? why!
           : `fell back: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`;
-      return { name, reason: why, forced, fallbacks, adapter: tried.adapter };
+      return { name, reason, forced, fallbacks, adapter: tried.adapter };
     }
     fallbacks.push({ backend: name, reason: tried.reason });
   }
@@ -86,7 +102,7 @@ type Tried = { ok: true; adapter: string | null } | { ok: false; reason: string 
 async function tryBackend(name: BackendName): Promise<Tried> {
   let adapter: string | null = null;
   if (name === 'webgpu') {
-    const probe = await probeWebGPU();
+    const probe = await probeWebGPU(); // again for a forced or ranked-later WebGPU: cheap, and the adapter may have changed
     if (!probe.ok) return probe;
     adapter = probe.adapter;
     discardLostWebGPU();
@@ -107,10 +123,11 @@ async function tryBackend(name: BackendName): Promise<Tried> {
     return { ok: false, reason: `initialisation failed: ${error instanceof Error ? error.message : String(error ?? 'unknown error')}` };
   }
   if (name === 'webgpu') watchDevice(currentDevice()!);
+  if (name === 'webgl') adapter = webglRenderer((tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl) || null;
   return { ok: true, adapter };
 }
 
-async function probeWebGPU(): Promise<{ ok: true; adapter: string } | { ok: false; reason: string }> {
+async function probeWebGPU(): Promise<{ ok: true; adapter: string; info: AdapterFacts } | { ok: false; reason: string }> {
   const gpu = typeof navigator === 'undefined' ? undefined : navigator.gpu;
   if (!gpu) {
     return { ok: false, reason: 'navigator.gpu is missing: this browser has no WebGPU, or the page is not a secure context' };
@@ -124,10 +141,36 @@ async function probeWebGPU(): Promise<{ ok: true; adapter: string } | { ok: fals
   if (!adapter) {
     return { ok: false, reason: 'navigator.gpu.requestAdapter() returned null: no usable GPU adapter (blocklisted or disabled)' };
   }
-  // `GPUAdapter.info` (Chrome 127+) is newer than the bundled @webgpu/types.
-  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
-  const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
-  return { ok: true, adapter: name };
+  // `GPUAdapter.info` (Chrome 127+) and `info.isFallbackAdapter` (Chrome 136+) are newer than the
+  // bundled @webgpu/types; older browsers had `GPUAdapter.isFallbackAdapter`.
+  const raw = adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean };
+  const info: AdapterFacts = {
+    vendor: raw.info?.vendor,
+    architecture: raw.info?.architecture,
+    description: raw.info?.description,
+    isFallbackAdapter: raw.info?.isFallbackAdapter ?? raw.isFallbackAdapter,
+  };
+  return { ok: true, adapter: adapterName(info) ?? 'unknown adapter', info };
+}
+
+/** The WebGL renderer of a throwaway context ('' when hidden), or null where WebGL is missing. */
+function probeWebGLRenderer(): string | null {
+  const canvas =
+    typeof OffscreenCanvas !== 'undefined'
+      ? new OffscreenCanvas(1, 1)
+      : typeof document !== 'undefined'
+        ? document.createElement('canvas')
+        : null;
+  const gl = (canvas?.getContext('webgl2') ?? canvas?.getContext('webgl') ?? null) as WebGLRenderingContext | null;
+  if (!gl) return null;
+  const renderer = webglRenderer(gl);
+  gl.getExtension('WEBGL_lose_context')?.loseContext(); // give the context back now, not at GC
+  return renderer;
+}
+
+function webglRenderer(gl: WebGLRenderingContext | undefined): string {
+  const debug = gl?.getExtension('WEBGL_debug_renderer_info');
+  return debug ? String(gl!.getParameter(debug.UNMASKED_RENDERER_WEBGL) ?? '') : '';
 }
 
 /**

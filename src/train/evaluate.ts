@@ -23,7 +23,11 @@ export interface EvaluateInput {
   current: () => { model: tf.LayersModel; classes: number; kind: OutputKind };
   /** Builds the input tensors of a batch (and releases its slot). */
   prepare: (batch: Batch) => Uploaded;
+  /** Runs `run(start, count)` over slices of a batch of n, letting the page in between (pacer.ts). */
+  slices?: (n: number, run: (start: number, count: number) => void) => Promise<void>;
   signal?: AbortSignal;
+  /** Stop after the batch that brings the count to at least this many samples (a held-out slice). */
+  limit?: number;
 }
 
 /** Running sums on the device: summed loss, confusion counts. */
@@ -32,22 +36,32 @@ type Sums = { loss: tf.Scalar; confusion: tf.Tensor2D };
 export async function evaluateModel(loader: DataLoader, input: EvaluateInput): Promise<Evaluation> {
   const { prepare, signal } = input;
   // Made at the first batch: a preset model (and so its class count) is built from it.
-  let sums: Sums | null = null;
+  let sums = null as Sums | null; // not narrowed to null: the slices assign it in a callback
   let samples = 0;
   try {
     for await (const batch of loader) {
       signal?.throwIfAborted();
       const { x, y } = prepare(batch);
-      const { model, classes, kind } = input.current();
-      const before: Sums = sums ?? { loss: tf.scalar(0), confusion: tf.zeros([classes, classes]) };
-      sums = tf.tidy(() => {
-        const output = model.apply(x, { training: false }) as tf.Tensor;
-        const predicted = tf.argMax(output, -1);
-        const counts = tf.matMul(tf.oneHot(y, classes).toFloat(), tf.oneHot(predicted, classes).toFloat(), true, false);
-        return { loss: before.loss.add(crossEntropyPerSample(output, y, classes, kind).sum()), confusion: before.confusion.add(counts) };
-      }) as Sums;
-      tf.dispose([x, y, before.loss, before.confusion]);
+      try {
+        const { model, classes, kind } = input.current();
+        const n = x.shape[0];
+        await (input.slices ?? ((count, run) => Promise.resolve(run(0, count))))(n, (start, count) => {
+          const before: Sums = sums ?? { loss: tf.scalar(0), confusion: tf.zeros([classes, classes]) };
+          sums = tf.tidy(() => {
+            const xs = count === n ? x : x.slice(start, count);
+            const ys = count === n ? y : y.slice(start, count);
+            const output = model.apply(xs, { training: false }) as tf.Tensor;
+            const predicted = tf.argMax(output, -1);
+            const counts = tf.matMul(tf.oneHot(ys, classes).toFloat(), tf.oneHot(predicted, classes).toFloat(), true, false);
+            return { loss: before.loss.add(crossEntropyPerSample(output, ys, classes, kind).sum()), confusion: before.confusion.add(counts) };
+          }) as Sums;
+          tf.dispose([before.loss, before.confusion]);
+        });
+      } finally {
+        tf.dispose([x, y]);
+      }
       samples += batch.size;
+      if (input.limit !== undefined && samples >= input.limit) break; // ends the loader's epoch (iterator.return)
     }
     signal?.throwIfAborted();
     if (!sums) return { loss: NaN, accuracy: NaN, samples: 0, confusion: [] };

@@ -4,9 +4,16 @@
  *
  * NOTE: a step
  *
- *   wait ──> next batch ──> prepare: tensors, slot released ──> step issued ──> [read loss]
- *   waitMs                  uploadMs                            computeMs        syncMs
+ *   boundary ──> next batch ──> prepare: tensors, slot released ──> step issued ──> [read loss, save], page's turn ──> boundary
+ *   waitMs                      uploadMs                            computeMs        syncMs
  *
+ * - The four parts partition the wall-clock interval between two step
+ *   boundaries, so they add up to the step time exactly, on every backend:
+ *   time the loop spends anywhere lands in one of them. Whatever blocks the
+ *   main thread lands where it blocks: GPU backpressure in the upload, the
+ *   step or the readback; the previous step's onStep listener in waitMs.
+ *   An epoch starts a new boundary: validation and epoch-end saves are not
+ *   step time.
  * - The loss is read back only every `lossEvery` steps and at an epoch's
  *   last batch: a readback waits for the GPU queue to drain, so reading it
  *   every step would serialize CPU and GPU. Between readbacks the GPU runs
@@ -27,6 +34,7 @@ import { OptionError, type Batch, type DataLoader, type LoaderState } from '../l
 import { DeviceLostError } from './errors.ts';
 import type { Evaluation } from './evaluate.ts';
 import { addTiming, zeroTiming, type EpochEvent, type FitOptions, type FitResult, type StepEvent, type StepTiming } from './fit-types.ts';
+import { yieldToPage } from './pacer.ts';
 import type { Uploaded } from './upload.ts';
 
 /** What the loop needs from its Trainer. */
@@ -34,19 +42,33 @@ export interface FitContext {
   lossEvery: number;
   backend: string;
   prepare(loader: DataLoader, batch: Batch): Uploaded;
-  step(input: Uploaded, readLoss: boolean): tf.Scalar | null;
+  /**
+   * One step. With `readLoss`, a tensor [loss, correct]: the batch's loss and
+   * the correct predictions of every batch since the previous read, counted
+   * on the device alongside the loss; else null.
+   */
+  step(input: Uploaded, readLoss: boolean): Promise<tf.Tensor1D | null>;
   /**
    * `promise`, or a rejection as soon as the GPU device is lost: a readback
    * on a lost device may never settle.
    */
   untilLost<T>(promise: Promise<T>): Promise<T>;
   lost(): GPUDeviceLostInfo | null;
-  evaluate(loader: DataLoader, signal?: AbortSignal): Promise<Evaluation>;
+  /** One epoch of `loader`, or its first batches of at least `limit` samples. */
+  evaluate(loader: DataLoader, signal?: AbortSignal, limit?: number): Promise<Evaluation>;
   /** The trainer's checkpoint name, or null when it saves none. */
   checkpoint: string | null;
   /** Saves the checkpoint, with the loader's state, if the trainer has one; its name. */
   saveCheckpoint(loaderState: LoaderState): Promise<string | undefined>;
   addHistory(epochs: number, steps: number): void;
+}
+
+/** What carries across the epochs of one fit. */
+interface FitState {
+  /** Samples trained since the last readback: the denominator of its train accuracy. */
+  sinceRead: number;
+  /** When the held-out slice was last evaluated (or the fit started). */
+  lastEval: number;
 }
 
 interface EpochRun {
@@ -70,11 +92,13 @@ export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOp
       '`Trainer.fit` option `checkpointEvery` needs a checkpoint name to save under: create the Trainer with `checkpoint: name`.',
     );
   }
+  checkEvalOptions(options);
   const result: FitResult = { status: 'completed', epochs: 0, steps: 0, samples: 0, losses: [], epochLog: [], timing: zeroTiming() };
   const { signal } = options;
+  const state: FitState = { sinceRead: 0, lastEval: performance.now() };
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
-      const run = await runEpoch(ctx, loader, epoch, options, result);
+      const run = await runEpoch(ctx, loader, epoch, options, result, state);
       if (run.aborted) {
         result.status = 'aborted';
         break;
@@ -84,6 +108,7 @@ export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOp
       const mean = run.losses.reduce((a, b) => a + b, 0) / run.losses.length;
       const event: EpochEvent = { epoch, steps: run.steps, loss: mean, timing: run.timing };
       if (options.validation) {
+        options.onPhase?.('evaluating');
         try {
           event.validation = await ctx.untilLost(ctx.evaluate(options.validation, signal));
         } catch (error) {
@@ -91,6 +116,8 @@ export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOp
           result.status = 'aborted';
           break;
         }
+        state.lastEval = performance.now(); // a whole evaluation just ran: the next slice is due later
+        if (epoch + 1 < epochs) options.onPhase?.('training');
       }
       // After the epoch's last step: the state is { epoch: next, consumed: 0 }.
       const checkpoint = await ctx.untilLost(ctx.saveCheckpoint(loader.state()));
@@ -108,7 +135,27 @@ export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOp
   return result;
 }
 
-async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, options: FitOptions, result: FitResult): Promise<EpochRun> {
+function checkEvalOptions(options: FitOptions): void {
+  const { evalEveryMs, evalSamples } = options;
+  if (evalEveryMs !== undefined && !(evalEveryMs >= 0)) {
+    throw new OptionError(`\`Trainer.fit\` option \`evalEveryMs\` must be a number of milliseconds of at least 0; got ${evalEveryMs}.`);
+  }
+  if (evalEveryMs !== undefined && !options.validation) {
+    throw new OptionError('`Trainer.fit` option `evalEveryMs` evaluates the `validation` loader: pass one (the held-out split).');
+  }
+  if (evalSamples !== undefined && (!Number.isInteger(evalSamples) || evalSamples < 1)) {
+    throw new OptionError(`\`Trainer.fit\` option \`evalSamples\` must be an integer of at least 1; got ${evalSamples}.`);
+  }
+}
+
+async function runEpoch(
+  ctx: FitContext,
+  loader: DataLoader,
+  epoch: number,
+  options: FitOptions,
+  result: FitResult,
+  state: FitState,
+): Promise<EpochRun> {
   const { signal, onStep } = options;
   const run: EpochRun = { aborted: false, steps: 0, losses: [], timing: zeroTiming() };
   if (signal?.aborted) return { ...run, aborted: true };
@@ -116,8 +163,8 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
   const stop = () => void iterator.return?.(); // wakes a waiting next() (see NOTE: stopping)
   signal?.addEventListener('abort', stop);
   try {
+    let boundary = performance.now(); // where this step's wall-clock interval starts (see NOTE: a step)
     for (;;) {
-      const t0 = performance.now();
       const next = await iterator.next();
       const t1 = performance.now();
       if (signal?.aborted) return { ...run, aborted: true };
@@ -129,33 +176,35 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
       const t2 = performance.now();
       const step = result.steps + 1;
       const read = step % ctx.lossEvery === 0 || batch.index === loader.length - 1;
-      let cost: tf.Scalar | null;
+      let cost: tf.Tensor1D | null;
       try {
-        cost = ctx.step(input, read);
+        cost = await ctx.step(input, read);
       } finally {
         tf.dispose([input.x, input.y]);
       }
       const t3 = performance.now();
       let loss: number | undefined;
+      let accuracy: number | undefined;
+      state.sinceRead += batch.size;
       if (cost) {
         try {
-          loss = (await ctx.untilLost(cost.data()))[0];
+          const [value, correct] = await ctx.untilLost(cost.data());
+          loss = value;
+          accuracy = correct / state.sinceRead;
+          state.sinceRead = 0;
         } finally {
           cost.dispose();
         }
       }
-      const timing = { waitMs: t1 - t0, uploadMs: t2 - t1, computeMs: t3 - t2, syncMs: performance.now() - t3 };
       result.steps = step;
       result.samples += batch.size;
       ctx.addHistory(0, 1);
-      run.timing = addTiming(run.timing, timing);
-      result.timing = addTiming(result.timing, timing);
       run.steps++;
       if (loss !== undefined) {
         run.losses.push(loss);
-        result.losses.push({ step, loss });
+        result.losses.push({ step, loss, accuracy: accuracy! });
       }
-      const event: StepEvent = { step, epoch, batch: batch.index, size: batch.size, loss, timing };
+      const event: StepEvent = { step, epoch, batch: batch.index, size: batch.size, loss, accuracy, timing: zeroTiming() };
       if (options.checkpointEvery && step % options.checkpointEvery === 0) {
         // After the step on the batch the loader counts as consumed (see
         // loader.state()). A step that ended the loader's epoch is left to the
@@ -166,7 +215,29 @@ async function runEpoch(ctx: FitContext, loader: DataLoader, epoch: number, opti
           if (name) event.checkpoint = name;
         }
       }
+      // The page's turn (pacer.ts): a loop whose batches are always ready would otherwise run on microtasks alone.
+      await yieldToPage();
+      const end = performance.now();
+      event.timing = { waitMs: t1 - boundary, uploadMs: t2 - t1, computeMs: t3 - t2, syncMs: end - t3 };
+      boundary = end;
+      run.timing = addTiming(run.timing, event.timing);
+      result.timing = addTiming(result.timing, event.timing);
       onStep?.(event);
+      const { validation, evalEveryMs } = options;
+      if (validation && evalEveryMs !== undefined && performance.now() - state.lastEval >= evalEveryMs) {
+        options.onPhase?.('evaluating');
+        let evaluation: Evaluation;
+        try {
+          evaluation = await ctx.untilLost(ctx.evaluate(validation, signal, options.evalSamples ?? 256));
+        } catch (error) {
+          if (signal?.aborted) return { ...run, aborted: true };
+          throw error;
+        }
+        options.onEval?.({ step, epoch, ...evaluation });
+        options.onPhase?.('training');
+        state.lastEval = performance.now();
+        boundary = state.lastEval; // an evaluation is not step time
+      }
     }
   } finally {
     signal?.removeEventListener('abort', stop);

@@ -28,6 +28,12 @@ export interface TrainerOptions {
   lossEvery?: number;
   /** Save a checkpoint under this name at the end of every epoch. */
   checkpoint?: string;
+  /**
+   * On the CPU backend (which computes on the main thread), the longest a step
+   * or an evaluation computes before the page gets a turn: a longer step runs
+   * in slices of the batch, with the same update. Default 50 ms; Infinity never splits.
+   */
+  maxBlockMs?: number;
 }
 
 export interface ResolvedTrainerOptions {
@@ -40,6 +46,7 @@ export interface ResolvedTrainerOptions {
   upload: UploadPath | 'auto';
   normalize: Normalize;
   checkpoint: string | null;
+  maxBlockMs: number;
 }
 
 function fail(option: string, fix: string, value: unknown): never {
@@ -61,6 +68,8 @@ export function resolveTrainerOptions(options: TrainerOptions): ResolvedTrainerO
   if (!Number.isInteger(lossEvery) || lossEvery < 1) fail('lossEvery', 'must be an integer of at least 1', lossEvery);
   const upload = options.upload ?? 'auto';
   if (!['auto', 'default', 'direct'].includes(upload)) fail('upload', "must be 'auto', 'default' or 'direct'", upload);
+  const maxBlockMs = options.maxBlockMs ?? 50;
+  if (!(maxBlockMs > 0)) fail('maxBlockMs', 'must be a positive number of milliseconds (Infinity: never split a step)', maxBlockMs);
   const checkpoint = options.checkpoint ?? null;
   if (checkpoint !== null) checkpointUrl(checkpoint); // throws on a name the model store cannot take
   return {
@@ -72,5 +81,6 @@ export function resolveTrainerOptions(options: TrainerOptions): ResolvedTrainerO
     upload,
     normalize: { mean: options.normalize?.mean ?? 0, std: options.normalize?.std ?? 1 },
     checkpoint,
+    maxBlockMs,
   };
 }

@@ -25,8 +25,10 @@ import { DeviceWatch } from './device-watch.ts';
 import { evaluateModel, type Evaluation } from './evaluate.ts';
 import { runFit, type FitContext } from './fit-loop.ts';
 import { emptyFitResult, type FitOptions, type FitResult } from './fit-types.ts';
-import { meanLoss, outputKind, type OutputKind } from './loss.ts';
+import { outputKind, type OutputKind } from './loss.ts';
 import { modelFor, type InputShape } from './models.ts';
+import { Pacer } from './pacer.ts';
+import { StepRunner } from './train-step.ts';
 import { resolveTrainerOptions, type OptimizerName, type TrainerOptions } from './trainer-options.ts';
 import { affineFor, createUploader, type Uploaded, type Uploader, type UploadPath } from './upload.ts';
 
@@ -41,6 +43,10 @@ export class Trainer {
   readonly lossEvery: number;
   readonly normalize: Normalize;
   readonly checkpoint: string | null;
+  /** On the CPU backend, the longest one slice of a step computes before the page gets a turn. */
+  readonly maxBlockMs: number;
+  #pacer: Pacer = new Pacer(false, Infinity);
+  readonly #steps = new StepRunner();
   #choice: BackendChoice | null = null;
   #model: tf.LayersModel | null;
   #preset: string | null;
@@ -67,6 +73,7 @@ export class Trainer {
     this.#uploadPath = resolved.upload;
     this.normalize = resolved.normalize;
     this.checkpoint = resolved.checkpoint;
+    this.maxBlockMs = resolved.maxBlockMs;
     this.ready = this.#start(options.backend ?? 'auto', '`new Trainer({ backend })`');
     this.ready.catch(() => {}); // reported through fit/evaluate; unobserved is not unhandled
   }
@@ -75,6 +82,7 @@ export class Trainer {
     const choice = typeof backend === 'object' ? backend : await selectBackend(parsePreference(backend), source);
     if (tf.getBackend() !== choice.name) await selectBackend(choice.name, source);
     this.#choice = choice;
+    this.#pacer = new Pacer(choice.name === 'cpu', this.maxBlockMs);
     this.#device.watch(currentDevice());
     return choice;
   }
@@ -90,18 +98,10 @@ export class Trainer {
   }
 
   /** The model; for a preset, null until the first batch arrives. */
-  get model(): tf.LayersModel | null {
-    return this.#model;
-  }
-
-  get preset(): string | null {
-    return this.#preset;
-  }
-
+  get model(): tf.LayersModel | null { return this.#model; } // prettier-ignore
+  get preset(): string | null { return this.#preset; } // prettier-ignore
   /** The upload path in use; null until the first batch. */
-  get uploadPath(): UploadPath | null {
-    return this.#uploader?.path ?? null;
-  }
+  get uploadPath(): UploadPath | null { return this.#uploader?.path ?? null; } // prettier-ignore
 
   /** Epochs and steps over this model's whole history (a loaded checkpoint's included). */
   get history(): Readonly<History> {
@@ -131,6 +131,7 @@ export class Trainer {
   async fit(loader: DataLoader, options: FitOptions = {}): Promise<FitResult> {
     return this.#exclusive('fit', async () => {
       await this.#ensureRunnable();
+      this.#steps.dropCorrect(); // a new fit counts its own
       return runFit(this.#fitContext(), loader, options);
     });
   }
@@ -143,10 +144,12 @@ export class Trainer {
     });
   }
 
-  #evaluate(loader: DataLoader, signal?: AbortSignal): Promise<Evaluation> {
+  #evaluate(loader: DataLoader, signal?: AbortSignal, limit?: number): Promise<Evaluation> {
     return evaluateModel(loader, {
+      limit,
       current: () => ({ model: this.#model!, classes: this.#classes!.length, kind: this.#kind }),
       prepare: (batch) => this.#prepare(loader, batch),
+      slices: (n, run) => this.#pacer.slices(n, run),
       signal,
     });
   }
@@ -156,10 +159,12 @@ export class Trainer {
       lossEvery: this.lossEvery,
       backend: this.#choice!.name,
       prepare: (loader, batch) => this.#prepare(loader, batch),
-      step: (input, readLoss) => this.#step(input, readLoss),
+      // One optimizer step (train-step.ts); with readLoss, [loss, correct since the last read].
+      step: (input, readLoss) =>
+        this.#steps.step({ model: this.#model!, optimizer: this.#optimizer!, classes: this.#classes!.length, kind: this.#kind, pacer: this.#pacer }, input, readLoss),
       untilLost: (promise) => this.#device.until(promise),
       lost: () => this.#device.lost,
-      evaluate: (loader, signal) => this.#evaluate(loader, signal),
+      evaluate: (loader, signal, limit) => this.#evaluate(loader, signal, limit),
       checkpoint: this.checkpoint,
       saveCheckpoint: async (loaderState) => (this.checkpoint ? (await this.#save(this.checkpoint, loaderState)).name : undefined),
       addHistory: (epochs, steps) => {
@@ -167,15 +172,6 @@ export class Trainer {
         this.#history.steps += steps;
       },
     };
-  }
-
-  /** One optimizer step; returns the loss tensor when asked to read it. */
-  #step({ x, y }: Uploaded, readLoss: boolean): tf.Scalar | null {
-    const model = this.#model!;
-    const classes = this.#classes!.length;
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const loss = () => meanLoss(model.apply(x, { training: true }) as tf.Tensor, y, classes, this.#kind);
-    return tf.tidy(() => this.#optimizer!.minimize(loss, readLoss, vars) ?? undefined) ?? null;
   }
 
   /** The batch's input tensors, building the model and the uploader on the first one. */
@@ -290,6 +286,7 @@ export class Trainer {
 
   /** Frees the uploader, the optimizer and (unless the caller supplied it) the model. */
   dispose(): void {
+    this.#steps.dropCorrect();
     this.#uploader?.dispose();
     this.#uploader = null;
     this.#optimizer?.dispose();

@@ -30,16 +30,24 @@ test.afterEach(async ({ page }) => {
   expect(await page.evaluate(() => window.train.problems)).toEqual([]);
 });
 
-test('auto picks WebGPU where the browser has it and says why; a forced backend says who forced it', async ({ page }) => {
+test('auto picks WebGL over the software WebGPU adapter (SwiftShader in CI) and says why; a forced backend says who forced it', async ({ page }) => {
   await open(page);
-  const { auto, forced } = await page.evaluate(async () => {
+  const { auto, forced, webgpu } = await page.evaluate(async () => {
     const { train } = window.train;
     const auto = await train.selectBackend('auto');
     const forced = await train.selectBackend('cpu', '?backend=cpu');
-    return { auto, forced };
+    const webgpu = await train.selectBackend('webgpu', 'the test');
+    return { auto, forced, webgpu };
   });
-  expect(auto).toMatchObject({ name: 'webgpu', forced: false, fallbacks: [], reason: 'webgpu is the fastest backend available' });
-  expect(auto.adapter).toBeTruthy(); // 'google swiftshader' in CI
+  // This Chromium has no GPU: its WebGPU adapter and its WebGL both run on SwiftShader.
+  expect(webgpu.adapter).toMatch(/swiftshader/i);
+  expect(auto).toMatchObject({
+    name: 'webgl',
+    forced: false,
+    fallbacks: [],
+    reason: 'webgl: the WebGPU adapter is software (SwiftShader), and WebGL is faster there',
+  });
+  expect(auto.adapter).toMatch(/SwiftShader/); // the WebGL renderer
   expect(forced).toMatchObject({ name: 'cpu', forced: true, reason: 'forced by ?backend=cpu', adapter: null });
 });
 
@@ -199,14 +207,28 @@ test('the MLP reaches at least 90% test accuracy on the bundled MNIST in 3 epoch
     const trainer = new train.Trainer({ model: 'mlp', backend: 'webgl', learningRate: 1e-3, normalize: MNIST_NORMALIZE });
     const trainLoader = new loader.DataLoader(trainSet, { batchSize: 128, shuffle: true, seed: 7, numWorkers: 2 });
     const testLoader = new loader.DataLoader(testSet, { batchSize: 500, numWorkers: 2 });
-    const fit = await trainer.fit(trainLoader, { epochs: 3 });
+    // Per epoch: when each step's listener ran, and its parts; steps 2.. of an epoch span its boundaries.
+    const at: number[][] = [[], [], []];
+    const parts: number[][] = [[], [], []];
+    const fit = await trainer.fit(trainLoader, {
+      epochs: 3,
+      onStep: ({ epoch, timing: t }) => {
+        at[epoch].push(performance.now());
+        parts[epoch].push(t.waitMs + t.uploadMs + t.computeMs + t.syncMs);
+      },
+    });
+    const wallMs = at.reduce((sum, times) => sum + times[times.length - 1] - times[0], 0);
+    const partsMs = parts.reduce((sum, ms) => sum + ms.slice(1).reduce((a, b) => a + b, 0), 0);
     const evaluation = await trainer.evaluate(testLoader);
     trainLoader.close();
     testLoader.close();
     trainer.dispose();
-    return { backend: trainer.backend, fit, evaluation, trainSize: trainSet.length, testSize: testSet.length };
+    return { backend: trainer.backend, fit, evaluation, trainSize: trainSet.length, testSize: testSet.length, wallMs, partsMs };
   });
   expect(r.backend).toBe('webgl');
+  // wait + upload + compute + sync add up to the wall-clock step time on WebGL too.
+  console.log(`WebGL step timing: wall ${r.wallMs.toFixed(0)} ms, parts ${r.partsMs.toFixed(0)} ms over ${3 * 62} steps`);
+  expect(Math.abs(r.partsMs - r.wallMs) / r.wallMs).toBeLessThan(0.02);
   expect(r.trainSize).toBe(8000);
   expect(r.testSize).toBe(2000);
   expect(r.fit).toMatchObject({ status: 'completed', epochs: 3, steps: 3 * 63, samples: 3 * 8000 });

@@ -1,0 +1,64 @@
+/**
+ * Keeps training from freezing the page. tfjs's CPU backend computes on the
+ * main thread, so one step of a CNN can take seconds; WebGL and WebGPU only
+ * issue work, but a loop whose batches are always ready runs on microtasks
+ * and never lets a click or a timer in.
+ *
+ * - `yieldToPage()`: one turn of the event loop, as a posted message (a
+ *   MessageChannel task: unclamped, unlike nested timers, and queued behind
+ *   the page's own tasks; `scheduler.yield()` would resume ahead of the
+ *   page's timers and starve them). The fit loop yields after every step,
+ *   on every backend.
+ * - `Pacer.slices(n, run)`: on the CPU backend, runs `run(start, count)` over
+ *   slices of a batch of n, each sized to take about `maxBlockMs` from the
+ *   time the previous slices took per sample, with a timer turn between them. The
+ *   first slice of a run is one sample, so a slow model never blocks long
+ *   before it is measured.
+ */
+
+export function yieldToPage(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close(); // a closed port keeps no event loop (Node) alive
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
+export class Pacer {
+  /** Measured ms per sample of the last slice; 0 until measured. */
+  #perSampleMs = 0;
+
+  /** `active`: split at all (the CPU backend); `maxBlockMs`: the longest a slice should take. */
+  constructor(
+    readonly active: boolean,
+    readonly maxBlockMs: number,
+  ) {}
+
+  /** How many slices the last call ran, for the tests. */
+  lastSlices = 0;
+
+  async slices(n: number, run: (start: number, count: number) => void): Promise<void> {
+    this.lastSlices = 0;
+    if (!this.active || !Number.isFinite(this.maxBlockMs)) {
+      run(0, n);
+      this.lastSlices = 1;
+      return;
+    }
+    for (let start = 0; start < n; ) {
+      const fit = this.#perSampleMs > 0 ? Math.floor(this.maxBlockMs / this.#perSampleMs) : 1;
+      const count = Math.max(1, Math.min(n - start, fit));
+      const t0 = performance.now();
+      run(start, count);
+      this.#perSampleMs = Math.max((performance.now() - t0) / count, 1e-3);
+      this.lastSlices++;
+      start += count;
+      // A timer, not a message: Chromium may run a posted message ahead of the
+      // page's due timers, and a slice is long enough that the 4 ms clamp is cheap.
+      if (start < n) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+}
