@@ -14,6 +14,7 @@ import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { CHROMIUM_FLAGS, requireChromium } from '../tests/browser/chromium-path.ts';
 import type { CacheMeasurement, Measurement } from './bench-page.ts';
+import { decodeBench, type DecodeResults } from './decode.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = '/datasets/fixtures/manifest.json';
@@ -88,19 +89,21 @@ interface CacheRun extends CacheMeasurement {
 }
 
 async function main(): Promise<void> {
-  if (only && only !== 'cache') throw new Error(`BENCH_ONLY=${only}: the only partial run is BENCH_ONLY=cache`);
+  if (only && only !== 'cache' && only !== 'decode') throw new Error(`BENCH_ONLY=${only}: the partial runs are cache and decode`);
   const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { port: 0 }, logLevel: 'warn' });
   await server.listen();
   const url = server.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
   const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_FLAGS });
   const results: Array<Scenario & { runs: Array<Measurement & { numWorkers: number; ratio: number }> }> = [];
   const cache: Array<CacheScenario & { runs: CacheRun[] }> = [];
+  let decode: DecodeResults | null = null;
   try {
     const page = await browser.newPage();
     page.on('console', (msg) => msg.type() === 'warning' && console.warn(`page: ${msg.text()}`));
     await page.goto(new URL('bench/bench.html', url).href);
     await page.waitForFunction(() => document.title.includes('ready'));
-    for (const scenario of only === 'cache' ? [] : scenarios) {
+    if (only !== 'cache') decode = await decodeBench(page); // BENCH_ONLY=decode: only this
+    for (const scenario of only ? [] : scenarios) {
       const runs = [];
       for (const numWorkers of WORKERS) {
         const m = await page.evaluate(
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
       results.push({ ...scenario, runs });
       print(scenario, runs);
     }
-    for (const scenario of cacheScenarios) {
+    for (const scenario of only === 'decode' ? [] : cacheScenarios) {
       const runs: CacheRun[] = [];
       for (const numWorkers of CACHE_WORKERS) {
         const m = await page.evaluate(
@@ -136,10 +139,10 @@ async function main(): Promise<void> {
   const machine = { cores: cpus().length, date: new Date().toISOString(), loadAverage: Number(loadavg()[0].toFixed(2)) };
   const previous = only && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {};
   const written = only
-    ? { ...previous, cacheMachine: machine, cache }
-    : { machine, results, cacheMachine: machine, cache };
+    ? { ...previous, ...(decode ? { decodeMachine: machine, decode } : { cacheMachine: machine, cache }) }
+    : { machine, results, cacheMachine: machine, cache, decodeMachine: machine, decode };
   writeFileSync(out, JSON.stringify(written, null, 2) + '\n');
-  if (only) console.log(`\nBENCH_ONLY=${only}: only the cache part of latest.json was replaced`);
+  if (only) console.log(`\nBENCH_ONLY=${only}: only the ${only} part of latest.json was replaced`);
   console.log(`\nwrote ${out}`);
 }
 

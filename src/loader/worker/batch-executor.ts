@@ -25,6 +25,7 @@ import {
 import { activeTimeout } from '../active-timer.ts';
 import { newTally, sampleSource, type CacheTally, type SampleSource } from '../cache/cached-reader.ts';
 import type { PixelReader, PhaseMark, ReadHints } from './decode.ts';
+import { headerReadsFor, type HeaderReads } from './header-reads.ts';
 import { Limiter } from './limiter.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { BatchJob, BatchReport, JobSample, TraceEvent } from '../protocol.ts';
@@ -101,10 +102,12 @@ export class BatchExecutor {
     const tally = newTally();
     // An invalid manifest item is never read, so never looked up either.
     this.#source.expect(job.samples.filter((s) => !s.problem).map((s) => s.source));
+    // The unchecked Blobs' headers, read together: now, or with the sample cache on when first needed (header-reads.ts).
+    const reads = headerReadsFor(job.samples, this.options.cache === 'none');
     let outcomes: Outcome[];
     try {
       outcomes = await Promise.all(
-        job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace, tally))),
+        job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace, tally, reads))),
       );
     } finally {
       if (--epoch.jobs === 0 && !epoch.cancel.signal.aborted) this.#epochs.delete(job.epoch);
@@ -145,8 +148,10 @@ export class BatchExecutor {
     signal: AbortSignal,
     trace: TraceEvent[] | null,
     tally: CacheTally,
+    reads: HeaderReads | null,
   ): Promise<Outcome> {
     const { retry } = this.options.onError;
+    const hints: ReadHints | undefined = sample.checked ? CHECKED : reads ? { prefix: () => reads.prefix(position) } : undefined;
     const mark: PhaseMark | undefined = trace
       ? (phase, start) =>
           trace.push({
@@ -163,7 +168,7 @@ export class BatchExecutor {
       try {
         if (signal.aborted) throw signal.reason; // cancelled while queued: do not start it
         if (sample.problem) throw new SampleLoadError('manifest', sample.problem);
-        const rgba = await this.#readWithTimeout(sample, signal, tally, mark);
+        const rgba = await this.#readWithTimeout(sample, signal, tally, hints, mark);
         this.#write(rgba, sample, position, view);
         return { ok: true };
       } catch (error) {
@@ -187,9 +192,14 @@ export class BatchExecutor {
     }
   }
 
-  async #readWithTimeout(sample: JobSample, signal: AbortSignal, tally: CacheTally, mark?: PhaseMark): Promise<Uint8ClampedArray> {
+  async #readWithTimeout(
+    sample: JobSample,
+    signal: AbortSignal,
+    tally: CacheTally,
+    hints: ReadHints | undefined,
+    mark?: PhaseMark,
+  ): Promise<Uint8ClampedArray> {
     const { timeoutMs } = this.options;
-    const hints = sample.checked ? CHECKED : undefined;
     if (timeoutMs === 0) return this.#source.read(sample.source, signal, mark, tally, hints);
     const controller = new AbortController();
     const onCancel = () => controller.abort(signal.reason);
