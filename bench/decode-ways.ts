@@ -9,11 +9,11 @@ export type DecodeWay =
   | 'ceiling'
   /** The ceiling after reading each Blob's first 64 KiB on its own (the loader's header check before this change). */
   | 'slice-header'
-  /** The ceiling after reading the headers of 32 Blobs at a time in one composite read (the loader's header check now). */
+  /** The ceiling after reading the first 64 KiB of 32 Blobs at a time in one composite read. */
   | 'composite-header'
-  /** As composite-header with 4 KiB prefixes (the check reads on where a size lies further in). */
+  /** As composite-header with 4 KiB prefixes: the loader's header check now (header-reads.ts). */
   | 'composite-4k'
-  /** As composite-4k, each group's read started when the previous group's first sample starts (one read ahead). */
+  /** As composite-4k, each group's read started when the previous group's first sample starts (one read ahead, as a worker's next job). */
   | 'composite-ahead'
   /** Resize inside createImageBitmap (resizeWidth/resizeHeight, 'high'), then an unscaled drawImage and getImageData. */
   | 'resize-at-decode'

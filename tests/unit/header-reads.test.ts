@@ -4,8 +4,7 @@
  * its own first bytes, or null (read it yourself) when the group read fails.
  */
 import { describe, expect, it } from 'vitest';
-import { GROUP_SAMPLES, HeaderReads, headerReadsFor, planHeaderReads } from '../../src/loader/worker/header-reads.ts';
-import { HEADER_PREFIX_BYTES } from '../../src/loader/worker/image-header.ts';
+import { COMPOSITE_PREFIX_BYTES, GROUP_SAMPLES, HeaderReads, headerReadsFor, planHeaderReads } from '../../src/loader/worker/header-reads.ts';
 import type { JobSample } from '../../src/loader/protocol.ts';
 import { inspect } from '../../src/loader/worker/decode.ts';
 import { SampleLoadError } from '../../src/loader/errors.ts';
@@ -24,8 +23,8 @@ describe('planHeaderReads', () => {
   it('reads at most the prefix of a large Blob', () => {
     expect(planHeaderReads([5_000_000, 20])).toEqual([
       [
-        { position: 0, start: 0, length: HEADER_PREFIX_BYTES },
-        { position: 1, start: HEADER_PREFIX_BYTES, length: 20 },
+        { position: 0, start: 0, length: COMPOSITE_PREFIX_BYTES },
+        { position: 1, start: COMPOSITE_PREFIX_BYTES, length: 20 },
       ],
     ]);
   });
@@ -109,6 +108,17 @@ describe('inspect with a prefix read ahead', () => {
     const ahead = await inspect(unreadable(bomb), 1e6, bomb).then(() => null, refusal);
     expect(ahead).toEqual(own);
     expect(own?.[0]).toBe('oversize');
+  });
+
+  it('reads on from the Blob when the size lies past the prefix (a JPEG with large metadata)', async () => {
+    // SOI, an APP1 segment of 10,000 bytes, then SOF0 declaring 60000x60000.
+    const jpeg = new Uint8Array(2 + 2 + 10_000 + 11);
+    jpeg.set([0xff, 0xd8, 0xff, 0xe1, 10_000 >> 8, 10_000 & 255]);
+    jpeg.set([0xff, 0xc0, 0, 11, 8, 60_000 >> 8, 60_000 & 255, 60_000 >> 8, 60_000 & 255, 3], 2 + 2 + 10_000);
+    const prefix = jpeg.slice(0, COMPOSITE_PREFIX_BYTES);
+    const error = await inspect(new Blob([jpeg]), 1e6, prefix).catch((e: SampleLoadError) => e);
+    expect((error as SampleLoadError).reason).toBe('oversize');
+    expect((error as SampleLoadError).message).toMatch(/^its JPEG header declares 60000x60000/);
   });
 
   it('passes a good header from the prefix without reading the Blob', async () => {

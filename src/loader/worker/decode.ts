@@ -134,16 +134,16 @@ const TEXT_KINDS: Record<TextKind, string> = {
 
 /**
  * Reads the header from the first bytes (more only if the size lies further
- * in; the first HEADER_PREFIX_BYTES may come read already as `prefix`) and refuses what must not reach the decoder: text, and images that
+ * in; the first bytes may come read already as `prefix`) and refuses what must not reach the decoder: text, and images that
  * declare more than `maxPixels`. Returns what it found, for messages.
  */
 export async function inspect(blob: Blob, maxPixels: number, prefix?: Uint8Array | null): Promise<HeaderInfo> {
-  let have = Math.min(blob.size, HEADER_PREFIX_BYTES);
-  // `prefix`: those first bytes, already read (header-reads.ts).
-  const first = prefix?.byteLength === have ? prefix : new Uint8Array(await blob.slice(0, have).arrayBuffer());
-  let header = readImageHeader(first);
+  // `prefix`: the first bytes, already read (header-reads.ts); else the first HEADER_PREFIX_BYTES.
+  let have = prefix?.byteLength || Math.min(blob.size, HEADER_PREFIX_BYTES);
+  let header = readImageHeader(prefix?.byteLength ? prefix : new Uint8Array(await blob.slice(0, have).arrayBuffer()));
   while (header.kind === 'image' && header.width === null && header.needBytes !== null && have < blob.size) {
-    const next = Math.min(blob.size, HEADER_MAX_BYTES, Math.max(header.needBytes, 2 * have));
+    // At least HEADER_PREFIX_BYTES: past a short prefix, one read of the usual extent.
+    const next = Math.min(blob.size, HEADER_MAX_BYTES, Math.max(header.needBytes, 2 * have, HEADER_PREFIX_BYTES));
     if (next <= have) break;
     have = next;
     header = readImageHeader(new Uint8Array(await blob.slice(0, have).arrayBuffer()));
