@@ -15,6 +15,7 @@ import { createServer } from 'vite';
 import { CHROMIUM_FLAGS, requireChromium } from '../tests/browser/chromium-path.ts';
 import type { CacheMeasurement, Measurement } from './bench-page.ts';
 import { benchShards, type ShardsResult } from './shards.ts';
+import { decodeBench, type DecodeResults } from './decode.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = '/datasets/fixtures/manifest.json';
@@ -76,7 +77,7 @@ const cacheScenarios: CacheScenario[] = [
 ];
 const CACHE_WORKERS = [0, 2];
 /**
- * BENCH_ONLY=cache (or shards, bench/shards.ts) runs only those scenarios and
+ * BENCH_ONLY=cache, shards (bench/shards.ts) or decode (bench/decode.ts) runs only those scenarios and
  * replaces only that part of latest.json (with its own machine line), keeping the rest.
  */
 const only = process.env.BENCH_ONLY;
@@ -89,7 +90,7 @@ interface CacheRun extends CacheMeasurement {
 }
 
 async function main(): Promise<void> {
-  if (only && only !== 'cache' && only !== 'shards') throw new Error(`BENCH_ONLY=${only}: the partial runs are BENCH_ONLY=cache and BENCH_ONLY=shards`);
+  if (only && !['cache', 'shards', 'decode'].includes(only)) throw new Error(`BENCH_ONLY=${only}: the partial runs are cache, shards and decode`);
   const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { port: 0 }, logLevel: 'warn' });
   await server.listen();
   const url = server.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
@@ -97,12 +98,14 @@ async function main(): Promise<void> {
   const results: Array<Scenario & { runs: Array<Measurement & { numWorkers: number; ratio: number }> }> = [];
   const cache: Array<CacheScenario & { runs: CacheRun[] }> = [];
   let shards: ShardsResult | null = null;
+  let decode: DecodeResults | null = null;
   try {
     if (!only || only === 'shards') shards = await benchShards(() => browser.newPage(), url);
     const page = await browser.newPage();
     page.on('console', (msg) => msg.type() === 'warning' && console.warn(`page: ${msg.text()}`));
     await page.goto(new URL('bench/bench.html', url).href);
     await page.waitForFunction(() => document.title.includes('ready'));
+    if (!only || only === 'decode') decode = await decodeBench(page);
     for (const scenario of only ? [] : scenarios) {
       const runs = [];
       for (const numWorkers of WORKERS) {
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
       results.push({ ...scenario, runs });
       print(scenario, runs);
     }
-    for (const scenario of only === 'shards' ? [] : cacheScenarios) {
+    for (const scenario of only && only !== 'cache' ? [] : cacheScenarios) {
       const runs: CacheRun[] = [];
       for (const numWorkers of CACHE_WORKERS) {
         const m = await page.evaluate(
@@ -138,12 +141,12 @@ async function main(): Promise<void> {
   // The 1-minute load average at the end: how much else ran on this machine (a shared one is noisy).
   const machine = { cores: cpus().length, date: new Date().toISOString(), loadAverage: Number(loadavg()[0].toFixed(2)) };
   const previous = only && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {};
-  const written =
-    only === 'shards'
-      ? { ...previous, shardsMachine: machine, shards }
-      : only
-        ? { ...previous, cacheMachine: machine, cache }
-        : { machine, results, cacheMachine: machine, cache, shardsMachine: machine, shards };
+  const parts = {
+    cache: { cacheMachine: machine, cache },
+    shards: { shardsMachine: machine, shards },
+    decode: { decodeMachine: machine, decode },
+  };
+  const written = only ? { ...previous, ...parts[only as keyof typeof parts] } : { machine, results, ...parts.cache, ...parts.shards, ...parts.decode };
   writeFileSync(out, JSON.stringify(written, null, 2) + '\n');
   if (only) console.log(`\nBENCH_ONLY=${only}: only the ${only} part of latest.json was replaced`);
   console.log(`\nwrote ${out}`);

@@ -258,30 +258,42 @@ for (const ring of RINGS) {
   });
 }
 
-test('Blob sources: a bomb is refused in every epoch, good files decode the same once their header is known', async ({ page }) => {
-  const workers = await open(page, '');
-  const run = await page.evaluate(async () => {
-    const { DataLoader, ImageDataset, drain } = window.feedline;
+for (const kind of ['File', 'Blob', 'URL'] as const) {
+  test(`${kind} sources: the corpus's bombs are refused in every epoch, good files decode the same once their header is known`, async ({ page }) => {
+    const workers = await open(page, '');
     const names = ['good-00.png', 'bomb.png', 'good-01.png', 'bomb.jpg', 'good-02.png', 'good-03.png'];
-    const files = await Promise.all(
-      names.map(async (name) => new File([await (await fetch(`/__test__/broken/${name}`)).blob()], name, { type: 'image/png' })),
+    const run = await page.evaluate(
+      async ({ kind, names }) => {
+        const { DataLoader, ImageDataset, drain } = window.feedline;
+        const url = (name: string) => new URL(`/__test__/broken/${name}`, location.href).href;
+        const blob = async (name: string) => (await fetch(url(name))).blob();
+        const sources = await Promise.all(
+          names.map(async (name) => (kind === 'URL' ? url(name) : kind === 'File' ? new File([await blob(name)], name, { type: 'image/png' }) : await blob(name))),
+        );
+        const dataset = ImageDataset.fromItems(sources.map((src, i) => ({ src, label: i % 4 })), ['a', 'b', 'c', 'd'], { width: 12, height: 10, channels: 3 });
+        // Batches of 3: a bomb shares its header read with good files (one composite read per job).
+        const loader = new DataLoader(dataset, { batchSize: 3, numWorkers: 2, onError: 'skip' });
+        const epochs = [await drain(loader), await drain(loader)];
+        loader.close();
+        const described = sources.map((s) => (typeof s === 'string' ? s : s instanceof File ? s.name : `<Blob ${s.type || 'untyped'}, ${s.size} bytes>`));
+        return { epochs, described };
+      },
+      { kind, names },
     );
-    const dataset = ImageDataset.fromItems(files.map((src, i) => ({ src, label: i % 4 })), ['a', 'b', 'c', 'd'], { width: 12, height: 10, channels: 3 });
-    const loader = new DataLoader(dataset, { batchSize: 2, numWorkers: 2, onError: 'skip' });
-    const epochs = [await drain(loader), await drain(loader)];
-    loader.close();
-    return epochs;
+    for (const [e, epoch] of run.epochs.entries()) {
+      expect(epoch.batches.flatMap((b) => b.indices)).toEqual([0, 2, 4, 5]);
+      expect(epoch.batches.map((b) => b.hash)).toEqual([hashOf([0, 1]), hashOf([2, 3])]);
+      const skipped = epoch.stats.skipped.filter((s) => s.epoch === e);
+      expect(skipped.map((s) => [s.index, s.source, s.reason])).toEqual([
+        [1, run.described[1], 'oversize'],
+        [3, run.described[3], 'oversize'],
+      ]);
+      expect(skipped[0].error.message).toMatch(brokenKind('bomb-png').message);
+      expect(skipped[1].error.message).toMatch(brokenKind('bomb-jpeg').message);
+    }
+    await noWorkerLeft(page, workers);
   });
-  for (const [e, epoch] of run.entries()) {
-    expect(epoch.batches.flatMap((b) => b.indices)).toEqual([0, 2, 4, 5]);
-    expect(epoch.batches.map((b) => b.hash)).toEqual([hashOf([0]), hashOf([1]), hashOf([2, 3])]);
-    expect(epoch.stats.skipped.filter((s) => s.epoch === e).map((s) => [s.index, s.source, s.reason])).toEqual([
-      [1, 'bomb.png', 'oversize'],
-      [3, 'bomb.jpg', 'oversize'],
-    ]);
-  }
-  await noWorkerLeft(page, workers);
-});
+}
 
 test.describe('resuming after the tab closes', () => {
   for (const numWorkers of [0, 3]) {

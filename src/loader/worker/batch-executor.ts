@@ -26,6 +26,7 @@ import { activeTimeout } from '../active-timer.ts';
 import { newTally, sampleSource, type CacheTally, type SampleSource } from '../cache/cached-reader.ts';
 import type { PixelReader, PhaseMark, ReadHints } from './decode.ts';
 import { sampleRandom } from '../sample-random.ts';
+import { headerReadsFor, type HeaderReads } from './header-reads.ts';
 import { Limiter } from './limiter.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { BatchJob, BatchReport, JobSample, TraceEvent } from '../protocol.ts';
@@ -108,10 +109,12 @@ export class BatchExecutor {
     // An invalid manifest item is never read, so never looked up either.
     const readable = job.samples.filter((s) => !s.problem && !s.failure);
     this.#source.expect(readable.map((s) => s.source), readable.map((s) => s.cacheKey));
+    // The unchecked Blobs' headers, read together: now, or with the sample cache on when first needed (header-reads.ts).
+    const reads = headerReadsFor(job.samples, this.options.cache === 'none');
     let outcomes: Outcome[];
     try {
       outcomes = await Promise.all(
-        job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace, tally))),
+        job.samples.map((sample, j) => this.#limiter.run(() => this.#loadSample(job, sample, j, view, signal, trace, tally, reads))),
       );
     } finally {
       if (--epoch.jobs === 0 && !epoch.cancel.signal.aborted) this.#epochs.delete(job.epoch);
@@ -152,6 +155,7 @@ export class BatchExecutor {
     signal: AbortSignal,
     trace: TraceEvent[] | null,
     tally: CacheTally,
+    reads: HeaderReads | null,
   ): Promise<Outcome> {
     const { retry } = this.options.onError;
     const mark: PhaseMark | undefined = trace
@@ -175,7 +179,7 @@ export class BatchExecutor {
           await this.#loadItem(this.items, job.epoch, sample, position, view, signal);
           return { ok: true };
         }
-        const rgba = await this.#readWithTimeout(sample, job.epoch, signal, tally, mark);
+        const rgba = await this.#readWithTimeout(sample, signal, tally, this.#hints(sample, job.epoch, position, reads), mark);
         this.#write(rgba, sample, position, view);
         return { ok: true };
       } catch (error) {
@@ -200,9 +204,14 @@ export class BatchExecutor {
     }
   }
 
-  async #readWithTimeout(sample: JobSample, epoch: number, signal: AbortSignal, tally: CacheTally, mark?: PhaseMark): Promise<Uint8ClampedArray> {
+  async #readWithTimeout(
+    sample: JobSample,
+    signal: AbortSignal,
+    tally: CacheTally,
+    hints: ReadHints | undefined,
+    mark?: PhaseMark,
+  ): Promise<Uint8ClampedArray> {
     const { timeoutMs } = this.options;
-    const hints = this.#hints(sample, epoch);
     if (timeoutMs === 0) return this.#source.read(sample.source, signal, mark, tally, hints);
     const controller = new AbortController();
     const onCancel = () => controller.abort(signal.reason);
@@ -231,11 +240,12 @@ export class BatchExecutor {
     writeItem(item, sample, position, view, this.options.sample);
   }
 
-  /** A fresh SampleRandom per read: a retry draws the same augmentation as the first try. */
-  #hints(sample: JobSample, epoch: number): ReadHints | undefined {
+  /** The reader's hints; a fresh SampleRandom per read: a retry draws the same augmentation as the first try. */
+  #hints(sample: JobSample, epoch: number, position: number, reads: HeaderReads | null): ReadHints | undefined {
     const { augment, seed } = this.options;
-    if (augment.length === 0) return sample.checked ? CHECKED : undefined;
-    return { headerChecked: sample.checked, augment: { list: augment, random: sampleRandom(seed, epoch, sample.index) } };
+    const check: ReadHints | undefined = sample.checked ? CHECKED : reads ? { prefix: () => reads.prefix(position) } : undefined;
+    if (augment.length === 0) return check;
+    return { ...check, augment: { list: augment, random: sampleRandom(seed, epoch, sample.index) } };
   }
 
   /** Writes at the sample's own batch position; #compact closes gaps later. */

@@ -38,6 +38,11 @@ export interface ReadHints {
   headerChecked?: boolean;
   /** The sample's augmentation: the loader's `augment` list and the sample's own generator. */
   augment?: { list: readonly ResolvedAugmentation[]; random: SampleRandom };
+  /**
+   * The Blob's first bytes, read together with other samples' (one composite
+   * read per batch, header-reads.ts); null: the reader reads them itself.
+   */
+  prefix?: () => Promise<Uint8Array | null>;
 }
 
 export type PhaseMark = (phase: 'fetch' | 'decode' | 'write', start: number) => void;
@@ -56,11 +61,20 @@ export class CanvasPixelReader implements PixelReader {
 
   async read(source: ImageSource, signal: AbortSignal, mark?: PhaseMark, hints?: ReadHints): Promise<Uint8ClampedArray> {
     let t = performance.now();
-    const blob = typeof source === 'string' ? await fetchBlob(source, signal) : source;
-    if (mark && typeof source === 'string') mark('fetch', t);
-    if (blob.size === 0) throw new SampleLoadError('source', 'the source is empty (0 bytes)');
+    // A URL's body is in memory once fetched: its header is checked there, with no second read.
+    const body = typeof source === 'string' ? await fetchBody(source, signal) : null;
+    if (mark && body) mark('fetch', t);
+    if ((body ? body.bytes.byteLength : (source as Blob).size) === 0) throw new SampleLoadError('source', 'the source is empty (0 bytes)');
     t = performance.now();
-    const header = hints?.headerChecked && typeof source !== 'string' ? null : await inspect(blob, this.maxPixels);
+    let header: HeaderInfo | null = null;
+    let blob: Blob;
+    if (body) {
+      header = inspectBytes(body.bytes, this.maxPixels);
+      blob = new Blob([body.bytes], { type: body.type });
+    } else {
+      blob = source as Blob;
+      if (!hints?.headerChecked) header = await inspect(blob, this.maxPixels, await hints?.prefix?.());
+    }
     let bitmap: ImageBitmap;
     try {
       // 'none' twice: raw stored values, as PIL would read them.
@@ -154,14 +168,16 @@ const TEXT_KINDS: Record<TextKind, string> = {
 
 /**
  * Reads the header from the first bytes (more only if the size lies further
- * in) and refuses what must not reach the decoder: text, and images that
+ * in; the first bytes may come read already as `prefix`) and refuses what must not reach the decoder: text, and images that
  * declare more than `maxPixels`. Returns what it found, for messages.
  */
-export async function inspect(blob: Blob, maxPixels: number): Promise<HeaderInfo> {
-  let have = Math.min(blob.size, HEADER_PREFIX_BYTES);
-  let header = readImageHeader(new Uint8Array(await blob.slice(0, have).arrayBuffer()));
+export async function inspect(blob: Blob, maxPixels: number, prefix?: Uint8Array | null): Promise<HeaderInfo> {
+  // `prefix`: the first bytes, already read (header-reads.ts); else the first HEADER_PREFIX_BYTES.
+  let have = prefix?.byteLength || Math.min(blob.size, HEADER_PREFIX_BYTES);
+  let header = readImageHeader(prefix?.byteLength ? prefix : new Uint8Array(await blob.slice(0, have).arrayBuffer()));
   while (header.kind === 'image' && header.width === null && header.needBytes !== null && have < blob.size) {
-    const next = Math.min(blob.size, HEADER_MAX_BYTES, Math.max(header.needBytes, 2 * have));
+    // At least HEADER_PREFIX_BYTES: past a short prefix, one read of the usual extent.
+    const next = Math.min(blob.size, HEADER_MAX_BYTES, Math.max(header.needBytes, 2 * have, HEADER_PREFIX_BYTES));
     if (next <= have) break;
     have = next;
     header = readImageHeader(new Uint8Array(await blob.slice(0, have).arrayBuffer()));
@@ -171,7 +187,7 @@ export async function inspect(blob: Blob, maxPixels: number): Promise<HeaderInfo
 }
 
 /**
- * inspect() for bytes already in memory (a fetched shard): the same refusals
+ * inspect() for bytes already in memory (a fetched shard or URL body): the same refusals
  * without reading anything again. Looks at most HEADER_MAX_BYTES in, as
  * inspect() does.
  */
@@ -210,7 +226,7 @@ function undecodable(blob: Blob, header: HeaderInfo | null): string {
   return `the browser cannot decode it as an image: not a format it knows (${bytes}${first})`;
 }
 
-async function fetchBlob(url: string, signal: AbortSignal): Promise<Blob> {
+async function fetchBody(url: string, signal: AbortSignal): Promise<{ bytes: Uint8Array<ArrayBuffer>; type: string }> {
   let response: Response;
   try {
     response = await fetch(url, { signal });
@@ -222,7 +238,7 @@ async function fetchBlob(url: string, signal: AbortSignal): Promise<Blob> {
     throw new SampleLoadError('http', `the server answered ${response.status} ${response.statusText}`.trim());
   }
   try {
-    return await response.blob();
+    return { bytes: new Uint8Array(await response.arrayBuffer()), type: response.headers.get('content-type') ?? '' };
   } catch (cause) {
     if (signal.aborted) throw signal.reason;
     throw new SampleLoadError('network', `the response body failed: ${String(cause)}`, cause);

@@ -1,0 +1,83 @@
+/**
+ * Runs in the bench page for bench/decode.ts: the loader's first and second
+ * epoch over in-memory JPEG Blobs, the same decode work without the loader
+ * (the ceiling, spread over worker threads), and a plain one-at-a-time loop.
+ */
+import { blobDataset } from '../tests/browser/blob-dataset.ts';
+import { DataLoader, ImageDataset } from '../src/loader/index.ts';
+import { decodeWay, type DecodeWay } from './decode-ways.ts';
+import type { DecodeTask } from './decode-worker.ts';
+
+let dataset: ImageDataset | null = null;
+let blobs: Blob[] = [];
+
+async function load(manifest: string): Promise<number> {
+  dataset = await blobDataset(await ImageDataset.fromManifest(manifest));
+  blobs = Array.from({ length: dataset.length }, (_, i) => dataset!.source(i) as Blob);
+  return blobs.length;
+}
+
+export interface EpochRates {
+  /** Samples/s from the first batch's arrival to the last's: worker start and pipeline fill left out of both epochs alike. */
+  first: number;
+  second: number;
+}
+
+/** A fresh loader's first epoch (every Blob's header checked) and its second (headers known). */
+async function loaderEpochs(numWorkers: number, size: number, batchSize: number): Promise<EpochRates> {
+  const loader = new DataLoader(dataset!, { batchSize, numWorkers, image: { width: size, height: size } });
+  const epoch = async () => {
+    let samples = 0;
+    let start = 0;
+    for await (const batch of loader) {
+      if (start === 0) start = performance.now();
+      else samples += batch.size;
+      batch.release();
+    }
+    return (samples / (performance.now() - start)) * 1000;
+  };
+  try {
+    const first = await epoch();
+    const second = await epoch();
+    return { first, second };
+  } finally {
+    loader.close();
+  }
+}
+
+/**
+ * Samples/s of `way` over every Blob: on the main thread for threads 0, else
+ * split over that many workers (started and warmed before the clock runs),
+ * `inFlight` per thread.
+ */
+async function ways(way: DecodeWay, threads: number, inFlight: number, size: number): Promise<number> {
+  if (threads === 0) {
+    const run = decodeWay(way, size, size);
+    await run(blobs.slice(0, 32), inFlight); // warm-up
+    const start = performance.now();
+    await run(blobs, inFlight);
+    return (blobs.length / (performance.now() - start)) * 1000;
+  }
+  const workers = Array.from({ length: threads }, () => new Worker(new URL('./decode-worker.ts', import.meta.url), { type: 'module' }));
+  const task = (w: Worker, part: Blob[]) =>
+    new Promise<void>((resolve, reject) => {
+      w.onmessage = () => resolve();
+      w.onerror = (e) => reject(new Error(e.message));
+      w.postMessage({ blobs: part, way, inFlight, width: size, height: size } satisfies DecodeTask);
+    });
+  try {
+    await Promise.all(workers.map((w) => task(w, blobs.slice(0, 32))));
+    const start = performance.now();
+    await Promise.all(workers.map((w, k) => task(w, blobs.filter((_, i) => i % threads === k))));
+    return (blobs.length / (performance.now() - start)) * 1000;
+  } finally {
+    workers.forEach((w) => w.terminate());
+  }
+}
+
+declare global {
+  interface Window {
+    decodeBench: { load: typeof load; loaderEpochs: typeof loaderEpochs; ways: typeof ways };
+  }
+}
+window.decodeBench = { load, loaderEpochs, ways };

@@ -1,0 +1,100 @@
+/**
+ * The decode scenario of `npm run bench` (alone: BENCH_ONLY=decode): the 2,000
+ * shapes JPEGs (160x160) from in-memory Blobs, resized to 96x96, batches of 32.
+ *
+ * - The loader for numWorkers 0, 2 and 4: a fresh loader's first epoch (every
+ *   Blob's header checked before decoding) against its second (headers known).
+ * - The ceiling: the loader's decode work (createImageBitmap, drawImage,
+ *   getImageData) with no loader around it, 16 in flight per thread, over as
+ *   many threads as the loader setting (numWorkers 0: the main thread).
+ * - A plain one-at-a-time main-thread loop of the same work.
+ * - The alternatives, side by side on 2 workers (bench/decode-ways.ts).
+ *
+ * BENCH_REPS (default 3) repeats each measurement; the median is kept.
+ */
+import type { Page } from '@playwright/test';
+import type { DecodeWay } from './decode-ways.ts';
+
+const MANIFEST = '/datasets/shapes/manifest.json';
+const SIZE = 96;
+const BATCH = 32;
+const WORKERS = [0, 2, 4];
+const IN_FLIGHT = 16;
+const ALTERNATIVES: DecodeWay[] = [
+  'ceiling',
+  'slice-header',
+  'composite-header',
+  'composite-4k',
+  'composite-ahead',
+  'resize-at-decode',
+  'copy-to',
+  'image-decoder',
+];
+
+export interface DecodeRun {
+  numWorkers: number;
+  firstEpoch: number;
+  secondEpoch: number;
+  /** firstEpoch / secondEpoch: target >= 0.8. */
+  firstOverSecond: number;
+  /** The ceiling on as many threads. */
+  ceiling: number;
+}
+
+export interface DecodeResults {
+  scenario: string;
+  reps: number;
+  runs: DecodeRun[];
+  plainLoop: number;
+  best: { numWorkers: number; rate: number; overCeiling: number; overPlainLoop: number };
+  /** Samples/s of each way on 2 workers, IN_FLIGHT each. */
+  alternatives: Record<string, number>;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function decodeBench(page: Page, reps = Number(process.env.BENCH_REPS ?? 3)): Promise<DecodeResults> {
+  const count = await page.evaluate((m) => window.decodeBench.load(m), MANIFEST);
+  const scenario = `shapes ${count} JPEGs 160x160 from Blobs, resized to ${SIZE}x${SIZE}, batches of ${BATCH}`;
+  const ways = async (way: DecodeWay, threads: number, inFlight: number, times = reps) => {
+    const rates = [];
+    for (let r = 0; r < times; r++) rates.push(await page.evaluate((a) => window.decodeBench.ways(a.way, a.threads, a.inFlight, a.size), { way, threads, inFlight, size: SIZE }));
+    return median(rates);
+  };
+  const runs: DecodeRun[] = [];
+  for (const numWorkers of WORKERS) {
+    const epochs = [];
+    for (let r = 0; r < reps; r++) {
+      epochs.push(await page.evaluate((a) => window.decodeBench.loaderEpochs(a.n, a.size, a.batch), { n: numWorkers, size: SIZE, batch: BATCH }));
+    }
+    const firstEpoch = median(epochs.map((e) => e.first));
+    const secondEpoch = median(epochs.map((e) => e.second));
+    const ceiling = await ways('ceiling', numWorkers, IN_FLIGHT);
+    runs.push({ numWorkers, firstEpoch, secondEpoch, firstOverSecond: firstEpoch / secondEpoch, ceiling });
+  }
+  const plainLoop = await ways('ceiling', 0, 1);
+  const top = runs.reduce((a, b) => (b.secondEpoch > a.secondEpoch ? b : a));
+  const best = { numWorkers: top.numWorkers, rate: top.secondEpoch, overCeiling: top.secondEpoch / top.ceiling, overPlainLoop: top.secondEpoch / plainLoop };
+  // Interleaved, so a change in the machine's load falls on every way alike.
+  const altRates = new Map<DecodeWay, number[]>(ALTERNATIVES.map((w) => [w, []]));
+  for (let r = 0; r < reps; r++) {
+    for (const way of ALTERNATIVES) altRates.get(way)!.push(await ways(way, 2, IN_FLIGHT, 1));
+  }
+  const alternatives = Object.fromEntries([...altRates].map(([way, rates]) => [way, median(rates)]));
+  const results = { scenario, reps, runs, plainLoop, best, alternatives };
+  printDecode(results);
+  return results;
+}
+
+function printDecode(r: DecodeResults): void {
+  const f = (x: number) => x.toFixed(0).padStart(9);
+  console.log(`\ndecode: ${r.scenario} (median of ${r.reps})`);
+  console.log('numWorkers  1st epoch/s  2nd epoch/s  1st/2nd  ceiling/s (same threads)');
+  for (const x of r.runs) console.log(`${String(x.numWorkers).padStart(10)}  ${f(x.firstEpoch)}    ${f(x.secondEpoch)}    ${x.firstOverSecond.toFixed(2)}x  ${f(x.ceiling)}`);
+  console.log(`plain one-at-a-time main-thread loop: ${r.plainLoop.toFixed(0)}/s`);
+  console.log(
+    `best: numWorkers ${r.best.numWorkers} at ${r.best.rate.toFixed(0)}/s = ${r.best.overCeiling.toFixed(2)}x its ceiling, ${r.best.overPlainLoop.toFixed(2)}x the plain loop`,
+  );
+  console.log(`alternatives on 2 workers, ${IN_FLIGHT} in flight each (samples/s):`);
+  for (const [way, rate] of Object.entries(r.alternatives)) console.log(`  ${way.padEnd(18)} ${rate.toFixed(0)}`);
+}
