@@ -25,14 +25,14 @@
  *   Each run owns its loaders and trainer and disposes them in its finally;
  *   a run whose AbortController is no longer current writes nothing.
  */
-import { DataLoader, OptionError } from '../loader/index.ts';
+import { OptionError, type DataLoader } from '../loader/index.ts';
 import type { BackendChoice, BackendPreference, CheckpointInfo, StepTiming, Trainer } from '../train/index.ts';
 import { backendLine, backendParam } from './backend-line.ts';
 // By path, not through src/train/index.ts: that would pull tfjs into the page's first chunk. Plain functions, no tfjs.
 import { addTiming, zeroTiming } from '../train/fit-types.ts';
 import { DATASETS } from './datasets.ts';
 import type { LoaderSettings } from './settings.svelte.ts';
-import { datasetOfCheckpoint, epochsProblem, nextRunName, openSplits, trainFamily, untrainable } from './train-data.ts';
+import { datasetOfCheckpoint, epochsProblem, nextRunName, openLoaders, openSplits, trainFamily, untrainable } from './train-data.ts';
 
 type TrainModule = typeof import('../train/index.ts');
 export type TrainStatus = 'idle' | 'starting' | 'training' | 'evaluating' | 'done' | 'stopped' | 'device-lost' | 'error';
@@ -210,25 +210,11 @@ export class TrainSession {
       if (state) this.settings.batchSize = state.basis.batchSize;
       if (resumeFrom) this.settings.dataset = datasetId;
       const options = { ...this.settings.loaderOptions(), image: family.image };
-      const trainOptions = options; // shuffle and seed as the loader controls say
-      const testOptions = { ...options, shuffle: false };
-      const target = this.settings.epochs;
-      let trainLoader: DataLoader;
-      let epochs = target;
-      try {
-        trainLoader = new DataLoader(trainSet, state ? { ...trainOptions, resumeFrom: state } : trainOptions);
-        if (state) {
-          // The epochs left of the run; a finished run trains `epochs` more from where its data stands.
-          epochs = target - state.epoch >= 1 ? target - state.epoch : target;
-          this.epochOffset = state.epoch;
-          this.resumeNote = `continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}`;
-        }
-      } catch (error) {
-        if (!(error instanceof OptionError)) throw error;
-        this.resumeNote = `the data starts over: ${error.message}`;
-        trainLoader = new DataLoader(trainSet, trainOptions);
-      }
-      loaders.push(trainLoader, new DataLoader(testSet, testOptions));
+      const opened = openLoaders(trainSet, testSet, options, state, this.settings.epochs);
+      loaders.push(opened.train, opened.test);
+      const { epochs } = opened;
+      this.epochOffset = opened.epochOffset;
+      this.resumeNote = opened.resumeNote;
       this.fitEpochs = epochs;
       this.status = 'training';
       this.stepsPerEpoch = loaders[0].length;

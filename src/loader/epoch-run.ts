@@ -40,37 +40,12 @@
 import { slotBatch, type AnyBatch as Batch } from './batch.ts';
 import { EpochStop, STOPPED } from './epoch-stop.ts';
 import { LoaderClosedError, SampleError } from './errors.ts';
-import type { ResolvedOptions } from './options.ts';
 import { leastBusy, type Producer } from './producers.ts';
-import type { BatchReport, JobSample } from './protocol.ts';
+import type { BatchReport } from './protocol.ts';
+import type { RunContext, RunOptions } from './run-context.ts';
 import { EpochProgress } from './loader-state.ts';
 import { S_COUNT, SlotState, readyWithoutSkips } from './ring.ts';
-import type { SlotPool } from './slot-pool.ts';
-import type { EpochEnd, StatsCollector } from './stats.ts';
-
-/** What a run needs from its loader. */
-export interface RunContext {
-  readonly options: ResolvedOptions;
-  readonly pool: SlotPool;
-  readonly producers: readonly Producer[];
-  readonly stats: StatsCollector;
-  sample(index: number): JobSample;
-  /** Give a slot back to the pool and let the active run dispatch into it. */
-  freeSlot(slot: number): void;
-  /** Tell the producers that run to drop `epoch`'s unfinished jobs. */
-  cancel(epoch: number): void;
-  /** These dataset indices reached the consumer (their headers passed the reader's check). */
-  delivered?(indices: Int32Array): void;
-}
-
-export interface RunOptions {
-  /** Batches of this epoch consumed before (a resumed epoch): they are not run again. */
-  consumed?: Iterable<number>;
-  /** Aborting it stops the epoch; next() then throws the signal's reason. */
-  signal?: AbortSignal;
-  /** A SampleError thrown by next() leaves the epoch running: the next next() gives the next batch. */
-  continueAfterError?: boolean;
-}
+import type { EpochEnd } from './stats.ts';
 
 interface Pending {
   batch: number;

@@ -25,6 +25,7 @@
  *   fetches the shard again; the failure then goes to the producer with its
  *   attempt count and is not retried there.
  */
+import { sleep } from './abortable.ts';
 import type { ShardLayout } from './sources/shard-dataset.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { BatchJob, JobSample } from './protocol.ts';
@@ -168,19 +169,4 @@ export class ShardFeed {
   close(): void {
     this.store.close();
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -39,6 +39,7 @@
  */
 import { activeTimeout } from './active-timer.ts';
 import { WorkerError } from './errors.ts';
+import { Heartbeat } from './heartbeat.ts';
 import type { Producer, WorkerProducer } from './producers.ts';
 import type { BatchJob, BatchReport } from './protocol.ts';
 import { S_BATCH, S_COUNT, S_EPOCH, readyWithoutSkips } from './ring.ts';
@@ -64,7 +65,6 @@ export interface RestartRecord {
 
 /** A worker that never answers its init is hung too, but starting one may take a while (a cold module). */
 const START_BOUND_MS = 30_000;
-const MAX_BEAT_INTERVAL_MS = 1000;
 
 interface JobRecord {
   job: BatchJob;
@@ -88,9 +88,7 @@ export class SupervisedWorker implements Producer {
   #closed = false;
   readonly #jobs = new Set<JobRecord>(); // unfinished, in dispatch order
   readonly #cancelled = new Set<number>(); // epochs stopped while some of their jobs were unfinished
-  #beating: WorkerProducer | null = null; // the incarnation with a ping in flight
-  #stopBeat = () => {};
-  #nextBeat: ReturnType<typeof setTimeout> | undefined;
+  readonly #heartbeat: Heartbeat;
   #tracing = false;
 
   constructor(
@@ -100,6 +98,7 @@ export class SupervisedWorker implements Producer {
     readonly policy: SupervisorPolicy,
     readonly onRestart: (record: RestartRecord) => void = () => {},
   ) {
+    this.#heartbeat = new Heartbeat(id, policy.workerTimeoutMs, () => (this.#closed || this.#jobs.size === 0 ? null : this.#live));
     this.#start();
   }
 
@@ -114,7 +113,7 @@ export class SupervisedWorker implements Producer {
       const record: JobRecord = { job, pool, ticket: pool.ticket(job.slot), sentTo: null, deaths: 0, resolve, reject };
       this.#jobs.add(record);
       this.#send(record);
-      this.#beat();
+      this.#heartbeat.beat();
     });
   }
 
@@ -131,7 +130,7 @@ export class SupervisedWorker implements Producer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#stopBeating();
+    this.#heartbeat.stop();
     this.#incarnation.close();
     this.#settleAll(new WorkerError(this.id, 'the DataLoader was closed'));
   }
@@ -152,7 +151,7 @@ export class SupervisedWorker implements Producer {
         if (this.#incarnation !== incarnation || this.#closed) return;
         this.#live = incarnation;
         this.#handOver();
-        this.#beat();
+        this.#heartbeat.beat();
       },
       stopBound, // it died first: #onDeath takes over
     );
@@ -190,7 +189,7 @@ export class SupervisedWorker implements Producer {
   #onDeath(incarnation: WorkerProducer, error: WorkerError): void {
     if (incarnation !== this.#incarnation || this.#closed || this.#failed) return;
     incarnation.close();
-    this.#stopBeating();
+    this.#heartbeat.stop();
     const worst = this.#countDeath(incarnation);
     const limit = this.policy.maxWorkerRestarts;
     if (this.#restarts > limit || (worst !== null && worst.deaths > limit)) {
@@ -264,36 +263,6 @@ export class SupervisedWorker implements Producer {
     if (record.pool.mode !== 'shared') return false; // a transfer-mode slot is out with the worker
     const view = record.pool.view(record.job.slot);
     return readyWithoutSkips(view) && view.header[S_EPOCH] === record.job.epoch && view.header[S_BATCH] === record.job.batch;
-  }
-
-  /**
-   * The heartbeat: while jobs are unfinished, ping the live incarnation; no
-   * answer within workerTimeoutMs of active time kills it (see active-timer.ts).
-   */
-  #beat(): void {
-    const incarnation = this.#live;
-    const { workerTimeoutMs } = this.policy;
-    if (!workerTimeoutMs || !incarnation || this.#closed || this.#jobs.size === 0 || this.#beating === incarnation) return;
-    clearTimeout(this.#nextBeat);
-    this.#beating = incarnation;
-    this.#stopBeat = activeTimeout(workerTimeoutMs, () =>
-      incarnation.kill(new WorkerError(this.id, `did not answer for ${workerTimeoutMs} ms (\`workerTimeoutMs\`): hung, so it was terminated`)),
-    );
-    incarnation.ping().then(
-      () => {
-        if (this.#beating !== incarnation) return;
-        this.#stopBeat();
-        this.#beating = null;
-        this.#nextBeat = setTimeout(() => this.#beat(), Math.min(MAX_BEAT_INTERVAL_MS, workerTimeoutMs / 2));
-      },
-      () => {}, // dead: #onDeath stopped the beat
-    );
-  }
-
-  #stopBeating(): void {
-    this.#stopBeat();
-    clearTimeout(this.#nextBeat);
-    this.#beating = null;
   }
 
   #settleAll(error: WorkerError): void {

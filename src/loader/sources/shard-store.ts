@@ -35,6 +35,7 @@
  *   max(budget, declared size)), checked, copied into a Blob, and dropped;
  *   at most maxInFlight shards are in that transient state at once.
  */
+import { untilAborted } from '../abortable.ts';
 import { activeTimeout } from '../active-timer.ts';
 import { FeedlineError, OptionError } from '../errors.ts';
 import { DEFAULT_MAX_PIXELS, DEFAULT_SHARD_CACHE_BYTES } from '../options.ts';
@@ -286,17 +287,4 @@ function checkOptions(options: ShardStoreOptions): void {
   positive('maxPixels', options.maxPixels, true);
   positive('maxInFlight', options.maxInFlight, true);
   positive('timeoutMs', options.timeoutMs, false);
-}
-
-/** `promise`, or the signal's reason as soon as it aborts. */
-function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return promise;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }
