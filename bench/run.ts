@@ -16,6 +16,7 @@ import { CHROMIUM_FLAGS, requireChromium } from '../tests/browser/chromium-path.
 import type { CacheMeasurement, Measurement } from './bench-page.ts';
 import { benchShards, type ShardsResult } from './shards.ts';
 import { decodeBench, type DecodeResults } from './decode.ts';
+import { benchTrainStall, type TrainStallResult } from './train-stall.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = '/datasets/fixtures/manifest.json';
@@ -77,7 +78,7 @@ const cacheScenarios: CacheScenario[] = [
 ];
 const CACHE_WORKERS = [0, 2];
 /**
- * BENCH_ONLY=cache, shards (bench/shards.ts) or decode (bench/decode.ts) runs only those scenarios and
+ * BENCH_ONLY=cache, shards (bench/shards.ts), decode (bench/decode.ts) or train (bench/train-stall.ts) runs only those scenarios and
  * replaces only that part of latest.json (with its own machine line), keeping the rest.
  */
 const only = process.env.BENCH_ONLY;
@@ -90,7 +91,7 @@ interface CacheRun extends CacheMeasurement {
 }
 
 async function main(): Promise<void> {
-  if (only && !['cache', 'shards', 'decode'].includes(only)) throw new Error(`BENCH_ONLY=${only}: the partial runs are cache, shards and decode`);
+  if (only && !['cache', 'shards', 'decode', 'train'].includes(only)) throw new Error(`BENCH_ONLY=${only}: the partial runs are cache, shards, decode and train`);
   const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { port: 0 }, logLevel: 'warn' });
   await server.listen();
   const url = server.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
@@ -99,8 +100,14 @@ async function main(): Promise<void> {
   const cache: Array<CacheScenario & { runs: CacheRun[] }> = [];
   let shards: ShardsResult | null = null;
   let decode: DecodeResults | null = null;
+  let train: TrainStallResult | null = null;
   try {
     if (!only || only === 'shards') shards = await benchShards(() => browser.newPage(), url);
+    if (!only || only === 'train') {
+      train = await benchTrainStall(browser, url);
+      console.log(`\ntraining panel's default run (${train.settings}, ${train.backend}), steps ${train.from} to ${train.to}:`);
+      console.log(`  data stall ${train.waitMs} ms, upload ${train.uploadMs} ms, compute ${train.computeMs} ms a step: stall ${(100 * train.stallShare).toFixed(1)}% of step time`);
+    }
     const page = await browser.newPage();
     page.on('console', (msg) => msg.type() === 'warning' && console.warn(`page: ${msg.text()}`));
     await page.goto(new URL('bench/bench.html', url).href);
@@ -145,8 +152,9 @@ async function main(): Promise<void> {
     cache: { cacheMachine: machine, cache },
     shards: { shardsMachine: machine, shards },
     decode: { decodeMachine: machine, decode },
+    train: { trainMachine: machine, train },
   };
-  const written = only ? { ...previous, ...parts[only as keyof typeof parts] } : { machine, results, ...parts.cache, ...parts.shards, ...parts.decode };
+  const written = only ? { ...previous, ...parts[only as keyof typeof parts] } : { machine, results, ...parts.cache, ...parts.shards, ...parts.decode, ...parts.train };
   writeFileSync(out, JSON.stringify(written, null, 2) + '\n');
   if (only) console.log(`\nBENCH_ONLY=${only}: only the ${only} part of latest.json was replaced`);
   console.log(`\nwrote ${out}`);

@@ -120,3 +120,49 @@ test('the header check refuses a PNG and a JPEG bomb inside a shard, naming shar
   expect(run.skipped[0].message).toMatch(/PNG header declares 100000x100000/);
   expect(run.skipped[1].message).toMatch(/JPEG header declares 65000x60000/);
 });
+
+test("under a budget smaller than the set, shapes' test shards give every sample once an epoch in the windowed order, the same for numWorkers 0 and 2, and resume mid-epoch", async ({ page }) => {
+  await open(page);
+  const run = await page.evaluate(async () => {
+    const { DataLoader, ImageDataset, plain } = window.feedline;
+    // Two shards of 4.2 and 2.4 MB under a 5 MB budget: one shard at a time.
+    const dataset = await ImageDataset.fromManifest('/datasets/shapes/shards/manifest.json', 'test');
+    const options = { batchSize: 50, shuffle: true, seed: 4, shardCacheBytes: 5_000_000, image: { width: 24, height: 24 } };
+    const epochs = async (numWorkers: number) => {
+      const loader = new DataLoader(dataset, { ...options, numWorkers });
+      const out: Array<Array<{ indices: number[]; hash: number }>> = [];
+      try {
+        for (let e = 0; e < 2; e++) {
+          const batches = [];
+          for await (const b of loader) batches.push({ indices: [...b.indices], hash: plain(b).hash });
+          out.push(batches);
+        }
+        return { out, shards: loader.stats().shards! };
+      } finally {
+        loader.close();
+      }
+    };
+    const main = await epochs(0);
+    const workers = await epochs(2);
+    const first = new DataLoader(dataset, { ...options, numWorkers: 2 });
+    let k = 0;
+    for await (const _ of first) if (++k === 3) break;
+    const state = first.state();
+    first.close();
+    const rest = new DataLoader(dataset, { ...options, numWorkers: 2, resumeFrom: state });
+    const resumed = [];
+    for await (const b of rest) resumed.push({ indices: [...b.indices], hash: plain(b).hash });
+    rest.close();
+    return { main, workers, resumed };
+  });
+  const range = Array.from({ length: 400 }, (_, i) => i);
+  expect(run.main.shards).toMatchObject({ order: 'windowed', window: 1, shards: 2, budget: 5_000_000 });
+  for (const epoch of run.main.out) expect(epoch.flatMap((b) => b.indices).sort((a, b) => a - b)).toEqual(range);
+  // Windowed: the first window is one whole shard (253 or 147 samples), so a batch never mixes shards but at the seam.
+  const firstShard = (i: number) => i < 253;
+  const lead = run.main.out[0][0].indices.every(firstShard) || run.main.out[0][0].indices.every((i) => !firstShard(i));
+  expect(lead).toBe(true);
+  expect(run.main.out[1].map((b) => b.indices)).not.toEqual(run.main.out[0].map((b) => b.indices));
+  expect(run.workers.out).toEqual(run.main.out);
+  expect(run.resumed).toEqual(run.main.out[0].slice(3));
+});
