@@ -144,6 +144,14 @@ describe('CustomDataset', () => {
     expect(loader.stats().skipped.map((s) => [s.index, s.reason])).toEqual([[2, 'timeout']]);
   });
 
+  it('a worker that dies in getItem (found by its heartbeat) is replaced, and its batch loads again: every sample once, one restart', async () => {
+    const loader = open(dataset({ scale: 1, dieAt: 9, dieOnce: new SharedArrayBuffer(4) }), 2, 'shared', { batchSize: 4, workerTimeoutMs: 500 });
+    const batches = await epoch(loader);
+    expect(batches.flatMap((b) => b.indices)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(batches.flatMap((b) => b.values.filter((_, k) => k % 3 === 0))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(loader.stats().restarts).toHaveLength(1);
+  });
+
   it("makes init()'s throw a WorkerError naming the worker", async () => {
     const loader = open(dataset({ scale: 1, initThrowsIn: 0 }), 1, 'shared', { batchSize: 4 });
     const error = await epoch(loader).catch((e: unknown) => e);

@@ -2,7 +2,9 @@
  * A custom dataset module for the tests: sample i is [i, a draw from its
  * generator, args.scale], label i % 4. `args` switch on failures: a throw
  * every `failEvery`-th index, the wrong type at `wrongAt`, a sleep at
- * `slowAt`, an init() that throws in worker `initThrowsIn`.
+ * `slowAt`, an init() that throws in worker `initThrowsIn`, and the death of
+ * the worker thread that first reaches `dieAt` (`dieOnce`, shared across
+ * workers, records that one did).
  */
 import { defineDataset } from '../../../src/loader/datasets/define-dataset.ts';
 
@@ -13,6 +15,8 @@ export interface TestArgs {
   slowAt?: number;
   slowMs?: number;
   initThrowsIn?: number;
+  dieAt?: number;
+  dieOnce?: SharedArrayBuffer;
 }
 
 let initialized: number | null = null;
@@ -25,6 +29,9 @@ export default defineDataset<TestArgs>({
   async getItem(index, { args, random, signal, worker }) {
     if (initialized !== worker) throw new Error(`init did not run in worker ${worker}`);
     if (args.failEvery && index % args.failEvery === 0) throw new Error(`IOError: cannot read sample ${index}`);
+    if (index === args.dieAt && args.dieOnce && Atomics.compareExchange(new Int32Array(args.dieOnce), 0, 0, 1) === 0) {
+      process.exit(1); // in a worker thread: ends that thread only, as a crashed browser worker
+    }
     if (index === args.wrongAt) return { values: new Float64Array(3) as unknown as Float32Array, label: 0 };
     if (index === args.slowAt) {
       await new Promise((resolve, reject) => {
