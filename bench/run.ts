@@ -100,13 +100,17 @@ async function main(): Promise<void> {
   const cache: Array<CacheScenario & { runs: CacheRun[] }> = [];
   let shards: ShardsResult | null = null;
   let decode: DecodeResults | null = null;
-  let train: TrainStallResult | null = null;
+  let train: TrainStallResult[] | null = null;
   try {
     if (!only || only === 'shards') shards = await benchShards(() => browser.newPage(), url);
     if (!only || only === 'train') {
-      train = await benchTrainStall(browser, url);
-      console.log(`\ntraining panel's default run (${train.settings}, ${train.backend}), steps ${train.from} to ${train.to}:`);
-      console.log(`  data stall ${train.waitMs} ms, upload ${train.uploadMs} ms, compute ${train.computeMs} ms a step: stall ${(100 * train.stallShare).toFixed(1)}% of step time`);
+      train = [];
+      for (const dataset of ['mnist', 'mnist-files']) {
+        const r = await benchTrainStall(browser, url, dataset);
+        train.push(r);
+        console.log(`\ntraining panel's default run on ${dataset} (${r.settings}, ${r.backend}), steps ${r.from} to ${r.to}:`);
+        console.log(`  data stall ${r.waitMs} ms, upload ${r.uploadMs} ms, compute ${r.computeMs} ms a step: stall ${(100 * r.stallShare).toFixed(1)}% of step time`);
+      }
     }
     const page = await browser.newPage();
     page.on('console', (msg) => msg.type() === 'warning' && console.warn(`page: ${msg.text()}`));
