@@ -73,6 +73,18 @@ describe.each(MODES)('TensorDataset $name', (mode) => {
     expect(first.flatMap((b) => b.indices)).not.toEqual(second.flatMap((b) => b.indices));
   });
 
+  it("traces each row as the sample's 'decode' and 'write' phases, by index, beside each batch", async () => {
+    const loader = open(mode, rows(10), { batchSize: 4 });
+    const events: Array<{ phase: string; index?: number; batch: number }> = [];
+    const stop = loader.onTrace((e) => events.push({ phase: e.phase, index: e.index, batch: e.batch }));
+    await epoch(loader);
+    stop();
+    const of = (phase: string) => events.filter((e) => e.phase === phase);
+    for (const phase of ['decode', 'write']) expect(of(phase).map((e) => e.index).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(of('fetch')).toEqual([]);
+    expect(of('batch').map((e) => e.batch).sort()).toEqual([0, 1, 2]);
+  });
+
   it('gives the batches numWorkers 0 gives, and resumes mid-epoch to the same batches', async () => {
     const options = { batchSize: 5, shuffle: true, seed: 9, dropLast: true };
     const reference = await epoch(open({ numWorkers: 0, mode: 'shared' }, rows(23), options));

@@ -176,7 +176,7 @@ export class BatchExecutor {
         if (sample.problem) throw new SampleLoadError('manifest', sample.problem);
         if (sample.failure) throw new SampleLoadError(sample.failure.reason, sample.failure.message);
         if (this.items) {
-          await this.#loadItem(this.items, job.epoch, sample, position, view, signal);
+          await this.#loadItem(this.items, job.epoch, sample, position, view, signal, mark);
           return { ok: true };
         }
         const rgba = await this.#readWithTimeout(sample, signal, tally, this.#hints(sample, job.epoch, position, reads), mark);
@@ -234,10 +234,15 @@ export class BatchExecutor {
   }
 
   /** A tensor row or a custom getItem, under timeoutMs, into the slot (the item-source seam). */
-  async #loadItem(items: ItemSource, epoch: number, sample: JobSample, position: number, view: SlotView, signal: AbortSignal): Promise<void> {
+  /** A tensor row or a custom getItem: traced as 'decode' (making the sample) and 'write' (into the slot). */
+  async #loadItem(items: ItemSource, epoch: number, sample: JobSample, position: number, view: SlotView, signal: AbortSignal, mark?: PhaseMark): Promise<void> {
+    let t = performance.now();
     const item = await withTimeout(this.options.timeoutMs, signal, (bounded) => items.read(sample, epoch, bounded));
     if (signal.aborted) throw signal.reason;
+    mark?.('decode', t);
+    t = performance.now();
     writeItem(item, sample, position, view, this.options.sample);
+    mark?.('write', t);
   }
 
   /** The reader's hints; a fresh SampleRandom per read: a retry draws the same augmentation as the first try. */
