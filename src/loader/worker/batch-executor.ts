@@ -22,7 +22,6 @@ import {
   type SampleFailure,
   type SampleFailureReason,
 } from '../errors.ts';
-import { activeTimeout } from '../active-timer.ts';
 import { newTally, sampleSource, type CacheTally, type SampleSource } from '../cache/cached-reader.ts';
 import type { PixelReader, PhaseMark, ReadHints } from './decode.ts';
 import { sampleRandom } from '../sample-random.ts';
@@ -204,33 +203,9 @@ export class BatchExecutor {
     }
   }
 
-  async #readWithTimeout(
-    sample: JobSample,
-    signal: AbortSignal,
-    tally: CacheTally,
-    hints: ReadHints | undefined,
-    mark?: PhaseMark,
-  ): Promise<Uint8ClampedArray> {
-    const { timeoutMs } = this.options;
-    if (timeoutMs === 0) return this.#source.read(sample.source, signal, mark, tally, hints);
-    const controller = new AbortController();
-    const onCancel = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', onCancel, { once: true });
-    let cancelTimer = () => {};
-    const expired = new Promise<never>((_, reject) => {
-      // Active time (see NOTE: active time): a frozen page coming back does not time out what it froze.
-      cancelTimer = activeTimeout(timeoutMs, () => {
-        const error = new SampleLoadError('timeout', `it took longer than timeoutMs (${timeoutMs} ms)`);
-        controller.abort(error);
-        reject(error);
-      });
-    });
-    try {
-      return await Promise.race([this.#source.read(sample.source, controller.signal, mark, tally, hints), expired]);
-    } finally {
-      cancelTimer();
-      signal.removeEventListener('abort', onCancel);
-    }
+  /** One image sample under timeoutMs (active time: a frozen page coming back does not time out what it froze). */
+  #readWithTimeout(sample: JobSample, signal: AbortSignal, tally: CacheTally, hints: ReadHints | undefined, mark?: PhaseMark): Promise<Uint8ClampedArray> {
+    return withTimeout(this.options.timeoutMs, signal, (bounded) => this.#source.read(sample.source, bounded, mark, tally, hints));
   }
 
   /** A tensor row or a custom getItem, under timeoutMs, into the slot (the item-source seam). */
