@@ -26,6 +26,7 @@
  *   attempt count and is not retried there.
  */
 import { sleep } from './abortable.ts';
+import { backoffMs } from './retry-policy.ts';
 import type { ShardLayout } from './sources/shard-dataset.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { BatchJob, JobSample } from './protocol.ts';
@@ -33,8 +34,6 @@ import { epochOrder } from './sampler.ts';
 import { shardOrderPlan, windowedEpochOrder, type ShardOrderPlan } from './shard-order.ts';
 import { ShardStore, type ShardLease, type ShardRef } from './sources/shard-store.ts';
 
-const BACKOFF_BASE_MS = 50; // as the producers' retries (batch-executor.ts)
-const RETRY_WITH_BACKOFF = new Set(['network', 'http', 'timeout']);
 
 /** `stats().shards`: the shard set, the order in force and what was fetched. */
 export interface ShardStats {
@@ -96,8 +95,17 @@ export class ShardFeed {
 
   /** For the resume fingerprint: an order that changes with the budget must not resume across it. */
   get orderName(): string {
-    if (!this.options.shuffle) return 'sequential';
-    return this.plan.kind === 'global' ? 'global' : `windowed ${this.plan.window}`;
+    const kind = this.#orderKind;
+    return kind === 'windowed' ? `windowed ${this.#window}` : kind;
+  }
+
+  get #orderKind(): ShardStats['order'] {
+    return this.options.shuffle ? this.plan.kind : 'sequential';
+  }
+
+  /** Shards per window under the windowed order; null under any other. */
+  get #window(): number | null {
+    return this.#orderKind === 'windowed' && this.plan.kind === 'windowed' ? this.plan.window : null;
   }
 
   /**
@@ -138,9 +146,9 @@ export class ShardFeed {
     let attempts = 1;
     let lease = await this.store.acquire(this.#refs[s], { signal, attempt: attempts });
     while (lease.failure && attempts <= retry) {
-      const reason = lease.failure.reason;
+      const wait = backoffMs(lease.failure.reason, attempts);
       lease.release();
-      if (RETRY_WITH_BACKOFF.has(reason)) await sleep(BACKOFF_BASE_MS * 2 ** (attempts - 1), signal);
+      if (wait > 0) await sleep(wait, signal);
       attempts++;
       lease = await this.store.acquire(this.#refs[s], { signal, attempt: attempts });
     }
@@ -151,8 +159,8 @@ export class ShardFeed {
     const store = this.store.stats();
     const { shards, indexed } = this.layout;
     return {
-      order: this.options.shuffle ? this.plan.kind : 'sequential',
-      window: this.options.shuffle && this.plan.kind === 'windowed' ? this.plan.window : null,
+      order: this.#orderKind,
+      window: this.#window,
       shards: shards.length,
       bytes: shards.reduce((n, s) => n + s.bytes, 0),
       indexed,

@@ -5,10 +5,10 @@
  * and never lets a click or a timer in.
  *
  * - `yieldToPage()`: one turn of the event loop, as a posted message (a
- *   MessageChannel task: unclamped, unlike nested timers, and queued behind
- *   the page's own tasks; `scheduler.yield()` would resume ahead of the
- *   page's timers and starve them). The fit loop yields after every step,
- *   on every backend.
+ *   MessageChannel task: unclamped, unlike nested timers, so a fast GPU step
+ *   loses no 4 ms; input and rendering get their turn between steps;
+ *   `scheduler.yield()` starved the page's timers, measured at 8.4 s). The
+ *   fit loop yields after every step, on every backend.
  * - `Pacer.slices(n, run)`: on the CPU backend, runs `run(start, count)` over
  *   slices of a batch of n, each sized to take about `maxBlockMs` from the
  *   time the previous slices took per sample, with a timer turn between them. The

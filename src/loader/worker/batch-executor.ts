@@ -20,7 +20,6 @@ import {
   describeSource,
   serializeError,
   type SampleFailure,
-  type SampleFailureReason,
 } from '../errors.ts';
 import { newTally, sampleSource, type CacheTally, type SampleSource } from '../cache/cached-reader.ts';
 import type { PixelReader, PhaseMark, ReadHints } from './decode.ts';
@@ -34,14 +33,10 @@ import { normalizeTable, rgbaToFloat32, rgbaToUint8 } from './transforms.ts';
 import { sampleElements } from '../sample-shape.ts';
 import { writeItem, type ItemSource } from './item-source.ts';
 import { withTimeout } from './sample-timeout.ts';
+import { NEVER_RETRY, backoffMs } from '../retry-policy.ts';
 
 /** Absolute time in ms, comparable across threads. */
 export const absoluteNow = () => performance.timeOrigin + performance.now();
-
-const BACKOFF_BASE_MS = 50;
-const RETRY_WITH_BACKOFF: ReadonlySet<SampleFailureReason> = new Set(['network', 'http', 'timeout']);
-/** Failures that no retry can change: the manifest item itself is invalid. */
-const NEVER_RETRY: ReadonlySet<SampleFailureReason> = new Set(['manifest']);
 
 type Outcome = { ok: true } | { ok: false; failure: SampleFailure };
 const CHECKED: ReadHints = { headerChecked: true };
@@ -185,7 +180,8 @@ export class BatchExecutor {
         const reason = signal.aborted ? 'source' : error instanceof SampleLoadError ? error.reason : this.items ? 'dataset' : 'decode';
         // A failure found before the job (sample.failure) was retried where it was found.
         if (attempt <= retry && !signal.aborted && !NEVER_RETRY.has(reason) && !sample.failure) {
-          if (RETRY_WITH_BACKOFF.has(reason)) await sleep(BACKOFF_BASE_MS * 2 ** (attempt - 1));
+          const wait = backoffMs(reason, attempt);
+          if (wait > 0) await sleep(wait);
           continue;
         }
         const failure: SampleFailure = {
