@@ -11,7 +11,9 @@
  *   boundaries, so they add up to the step time exactly, on every backend:
  *   time the loop spends anywhere lands in one of them. Whatever blocks the
  *   main thread lands where it blocks: GPU backpressure in the upload, the
- *   step or the readback; the previous step's onStep listener in waitMs.
+ *   step or the readback. The previous step's onStep listener runs inside
+ *   this interval before the wait; it is counted in syncMs, so a slow
+ *   listener never reads as a data stall.
  *   An epoch starts a new boundary: validation and epoch-end saves are not
  *   step time.
  * - The loss is read back only every `lossEvery` steps and at an epoch's
@@ -164,6 +166,7 @@ async function runEpoch(
   signal?.addEventListener('abort', stop);
   try {
     let boundary = performance.now(); // where this step's wall-clock interval starts (see NOTE: a step)
+    let listenerMs = 0; // the previous step's onStep listener: in this step's interval, counted as sync, not as a data stall
     for (;;) {
       const next = await iterator.next();
       const t1 = performance.now();
@@ -218,11 +221,12 @@ async function runEpoch(
       // The page's turn (pacer.ts): a loop whose batches are always ready would otherwise run on microtasks alone.
       await yieldToPage();
       const end = performance.now();
-      event.timing = { waitMs: t1 - boundary, uploadMs: t2 - t1, computeMs: t3 - t2, syncMs: end - t3 };
+      event.timing = { waitMs: t1 - boundary - listenerMs, uploadMs: t2 - t1, computeMs: t3 - t2, syncMs: end - t3 + listenerMs };
       boundary = end;
       run.timing = addTiming(run.timing, event.timing);
       result.timing = addTiming(result.timing, event.timing);
       onStep?.(event);
+      listenerMs = performance.now() - end;
       const { validation, evalEveryMs } = options;
       if (validation && evalEveryMs !== undefined && performance.now() - state.lastEval >= evalEveryMs) {
         options.onPhase?.('evaluating');
@@ -237,6 +241,7 @@ async function runEpoch(
         options.onPhase?.('training');
         state.lastEval = performance.now();
         boundary = state.lastEval; // an evaluation is not step time
+        listenerMs = 0; // nor is the listener before it: the new boundary comes after both
       }
     }
   } finally {
