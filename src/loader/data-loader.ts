@@ -21,47 +21,18 @@ import { resolveOptions, sampleElements, type DataLoaderOptions, type ImageOptio
 import { LocalProducer, WorkerProducer, type Producer, type WorkerLike } from './producers.ts';
 import { createModuleWorker } from './worker/spawn.ts';
 import type { JobSample, TraceEvent, WorkerInit } from './protocol.ts';
-import { ringSlotCount, type SlotGeometry } from './ring.ts';
+import { ringSlotCount, slotLayout, type SlotGeometry } from './ring.ts';
 import { batchCount, batchIndices, epochOrder } from './sampler.ts';
 import { SlotPool, type RingMode } from './slot-pool.ts';
 import { StatsCollector, type LoaderStats } from './stats.ts';
 import { SupervisedWorker } from './worker-supervisor.ts';
 import { ShardFeed } from './shard-feed.ts';
 import { ShardProducer } from './shard-producer.ts';
+import { sharedMemoryAvailable, type IterateOptions, type LoaderEnvironment } from './loader-environment.ts';
+import { Autotuner, autotuneSlots } from './autotune.ts';
+import { ProducerSet } from './producer-set.ts';
 
-export interface LoaderEnvironment {
-  /**
-   * Starts loader worker number `id` (again, under the same id, to replace a
-   * dead one); default: worker/entry.ts as a module Worker. Tests start
-   * workers that act out faults here (src/loader/testing/fault-environment.ts).
-   */
-  createWorker?: (id: number) => WorkerLike;
-  /** Pixel reader for numWorkers 0; default: fetch + createImageBitmap + OffscreenCanvas. */
-  createReader?: (image: ImageOptions, maxPixels: number) => PixelReader;
-  /**
-   * 'auto' (default) uses the shared ring when the page is cross-origin
-   * isolated, else transfer mode; the others force one, for comparisons.
-   */
-  mode?: 'auto' | RingMode;
-}
-
-/** What `iterate()` takes. */
-export interface IterateOptions {
-  /** Aborting it stops the epoch: in-flight work is cancelled and next() throws the signal's reason. */
-  signal?: AbortSignal;
-  /**
-   * false (default): a SampleError (onError 'raise') stops the epoch. true:
-   * as PyTorch's iterator, next() throws it and the epoch goes on, the next
-   * next() giving the next batch; catch it around next() to log and carry on.
-   */
-  continueAfterError?: boolean;
-}
-
-/** True where SharedArrayBuffer can be shared with workers. */
-export function sharedMemoryAvailable(): boolean {
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
-  return typeof SharedArrayBuffer !== 'undefined' && isolated !== false;
-}
+export { sharedMemoryAvailable, type IterateOptions, type LoaderEnvironment } from './loader-environment.ts';
 
 /** Any dataset the loader reads: images through the image pipeline, or a tensor or custom dataset. */
 export type LoaderDataset = ImageDataset | ItemDataset;
@@ -73,12 +44,13 @@ export class DataLoader<D extends LoaderDataset = ImageDataset> implements Async
   readonly options: Readonly<ResolvedOptions>;
   /** 'shared': SharedArrayBuffer ring; 'transfer': ArrayBuffers moved with Comlink.transfer. */
   readonly mode: RingMode;
-  /** Ring slots: max(2, numWorkers * prefetchFactor). */
+  /** Ring slots: max(2, numWorkers * prefetchFactor); with 'auto', what it may grow to, within a memory budget. */
   readonly slots: number;
   #epoch = 0; // the epoch the next iteration runs
   #closed = false;
   #pool: SlotPool;
-  #producers: Producer[] | null = null; // started by the first iteration
+  #producers: ProducerSet | null = null; // started by the first iteration
+  readonly #tuner: Autotuner | null; // numWorkers or prefetchFactor 'auto'
   #run: EpochRun | null = null; // the latest epoch, active or not; kept after close() for state()
   #resume: { epoch: number; consumed: number[] } | null = null; // from resumeFrom, until its epoch runs
   #identity: { basis: StateBasis; seed: number; fingerprint: string } | null = null; // computed on first use
@@ -107,12 +79,15 @@ export class DataLoader<D extends LoaderDataset = ImageDataset> implements Async
       );
     }
     this.mode = wanted === 'auto' ? (sharedMemoryAvailable() ? 'shared' : 'transfer') : wanted;
-    this.slots = ringSlotCount(this.options.numWorkers, this.options.prefetchFactor);
+    const { autotune } = this.options;
+    this.slots = autotune ? autotuneSlots(autotune, slotLayout(this.#geometry()).slotBytes) : ringSlotCount(this.options.numWorkers, this.options.prefetchFactor);
     this.#pool = new SlotPool(this.mode, this.slots, this.#geometry());
+    this.#tuner = autotune ? new Autotuner(autotune, this.slots) : null;
+    if (this.#tuner) this.#pool.limit = this.#tuner.slotLimit;
     const image = items ? null : (dataset as ImageDataset);
     this.#shards = image?.shards ? new ShardFeed(image.shards, this.options, image.classes.length) : null;
     this.#stats = new StatsCollector(
-      (on) => this.#producers?.forEach((p) => p.setTracing(on)),
+      (on) => this.#producers?.started.forEach((p) => p.setTracing(on)),
       this.options.cache === 'indexeddb',
     );
     if (options.resumeFrom !== undefined) {
@@ -181,7 +156,7 @@ export class DataLoader<D extends LoaderDataset = ImageDataset> implements Async
   }
 
   stats(): LoaderStats {
-    const inFlight = new Map((this.#producers ?? []).map((p) => [p.id, p.inFlight]));
+    const inFlight = new Map((this.#producers?.started ?? []).map((p) => [p.id, p.inFlight]));
     const heldSlot = this.#run?.heldSlot ?? -1;
     const states = this.#pool.states().map((state, slot) => (slot === heldSlot ? 'held' : state));
     const count = (name: string) => states.filter((s) => s === name).length;
@@ -194,6 +169,7 @@ export class DataLoader<D extends LoaderDataset = ImageDataset> implements Async
       held: count('held'),
       states,
     });
+    if (this.#tuner) stats.autotune = this.#tuner.stats();
     return this.#shards ? { ...stats, shards: this.#shards.stats() } : stats;
   }
 
@@ -212,7 +188,7 @@ export class DataLoader<D extends LoaderDataset = ImageDataset> implements Async
     if (this.#closed) return;
     this.#closed = true;
     this.#run?.stop('closed');
-    this.#producers?.forEach((p) => p.close());
+    this.#producers?.started.forEach((p) => p.close());
     this.#producers = null;
     this.#shards?.close();
   }
@@ -243,7 +219,7 @@ export class DataLoader<D extends LoaderDataset = ImageDataset> implements Async
       options: this.options,
       pool: this.#pool,
       get producers() {
-        return loader.#startProducers();
+        return loader.#startProducers().active;
       },
       stats: this.#stats,
       sample: (index: number): JobSample => {
@@ -262,11 +238,21 @@ export class DataLoader<D extends LoaderDataset = ImageDataset> implements Async
         this.#pool.release(slot);
         this.#run?.fill();
       },
-      cancel: (epoch: number) => this.#producers?.forEach((p) => p.cancel(epoch)),
+      cancel: (epoch: number) => this.#producers?.started.forEach((p) => p.cancel(epoch)),
+      waited: (ms: number) => this.#tune(ms),
     };
   }
 
-  #startProducers(): Producer[] {
+  /** A batch reached the consumer: let 'auto' measure, and apply what it decides. */
+  #tune(waitMs: number): void {
+    const tuner = this.#tuner;
+    if (!tuner || !tuner.delivered(waitMs, performance.now())) return;
+    this.#pool.limit = tuner.slotLimit;
+    this.#producers?.setActive(tuner.workers);
+    this.#run?.fill();
+  }
+
+  #startProducers(): ProducerSet {
     if (this.#producers) return this.#producers;
     const init = (workerId: number): WorkerInit => ({
       workerId,
@@ -284,12 +270,13 @@ export class DataLoader<D extends LoaderDataset = ImageDataset> implements Async
       new SupervisedWorker(id, () => new WorkerProducer(id, createWorker(id), init(id)), this.options, (restart) =>
         this.#stats.restarts.push(restart),
       );
-    const producers: Producer[] =
-      numWorkers === 0
-        ? [new LocalProducer(init(-1), (image) => createReader(image, maxPixels), items?.localItems(this.options))]
-        : Array.from({ length: numWorkers }, (_, id) => supervised(id));
     const shards = this.#shards;
-    this.#producers = shards ? producers.map((p) => new ShardProducer(p, shards)) : producers;
+    const make = (id: number): Producer => {
+      const producer =
+        numWorkers === 0 ? new LocalProducer(init(-1), (image) => createReader(image, maxPixels), items?.localItems(this.options)) : supervised(id);
+      return shards ? new ShardProducer(producer, shards) : producer;
+    };
+    this.#producers = new ProducerSet(make, this.#tuner?.workers ?? Math.max(1, numWorkers));
     return this.#producers;
   }
 }

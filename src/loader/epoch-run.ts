@@ -189,7 +189,11 @@ export class EpochRun implements AsyncIterableIterator<Batch> {
         this.stop('error');
         throw error;
       });
-      if (settled !== STOPPED) this.ctx.stats.addWait(this.epoch, settled.pending.batch, start, performance.now());
+      if (settled !== STOPPED) {
+        const end = performance.now();
+        this.ctx.stats.addWait(this.epoch, settled.pending.batch, start, end);
+        this.ctx.waited?.(end - start);
+      }
       return settled;
     } finally {
       this.#demand--;

@@ -58,6 +58,7 @@ export type { TraceEvent, TracePhase } from './protocol.ts';
 export type { CacheStats, EpochCacheStats, EpochEnd, EpochStats, LoaderStats, RingOccupancy, WorkerStats } from './stats.ts';
 export { clearSampleCache, sampleCacheInfo, type SampleCacheInfo } from './cache/sample-cache.ts';
 export type { RingMode } from './slot-pool.ts';
+export type { AutotuneDecision, AutotuneStats } from './autotune.ts';
 export type { PixelReader, ReadHints } from './worker/decode.ts';
 export type { LoaderState, StateBasis } from './loader-state.ts';
 export type { RestartRecord } from './worker-supervisor.ts';

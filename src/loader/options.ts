@@ -9,6 +9,8 @@ import type { PixelDType } from './ring.ts';
 import { NO_IMAGE, refuseImageOptions, sampleElements, type DatasetKind, type ResolvedSample, type SampleDeclaration } from './sample-shape.ts';
 export { sampleElements, type DatasetKind, type ResolvedSample, type SampleDeclaration };
 import { resolveAugment, type Augmentation, type ResolvedAugmentation } from './augment/spec.ts';
+import { autotuneRange, type AutotuneRange } from './autotune.ts';
+import { MAX_TIMEOUT_MS, boundedMs, count, fail, positiveInt } from './option-checks.ts';
 
 export type Fit = 'stretch' | 'cover' | 'contain';
 export type Channels = 1 | 3 | 4;
@@ -40,10 +42,10 @@ export interface DataLoaderOptions {
   shuffle?: boolean;
   /** With shuffle, the order of epoch e is a function of (seed, e) only. Its low 32 bits are used. */
   seed?: number;
-  /** Worker threads; 0 loads on the main thread (the no-prefetch baseline). */
-  numWorkers?: number;
-  /** Batches in flight per worker; ring slots = max(2, numWorkers * prefetchFactor). */
-  prefetchFactor?: number;
+  /** Worker threads; 0 loads on the main thread (the no-prefetch baseline); 'auto' tunes it while running (autotune.ts). */
+  numWorkers?: number | 'auto';
+  /** Batches in flight per worker; ring slots = max(2, numWorkers * prefetchFactor); 'auto' tunes it. */
+  prefetchFactor?: number | 'auto';
   dropLast?: boolean;
   /** true: batches come in sampler order; false: as soon as each is ready. */
   inOrder?: boolean;
@@ -107,8 +109,11 @@ export interface ResolvedOptions {
   batchSize: number;
   shuffle: boolean;
   seed: number;
+  /** With `autotune`, the most it may grow to. */
   numWorkers: number;
   prefetchFactor: number;
+  /** Set when numWorkers or prefetchFactor is 'auto': where each starts and how far it may grow. */
+  autotune: AutotuneRange | null;
   dropLast: boolean;
   inOrder: boolean;
   timeoutMs: number;
@@ -139,26 +144,6 @@ export const DEFAULT_SHARD_CACHE_BYTES = 256 * 1024 * 1024;
 /** PIL's `Image.MAX_IMAGE_PIXELS * 2`, where it raises DecompressionBombError. */
 export const DEFAULT_MAX_PIXELS = 178_956_970;
 const MAX_WORKERS = 64;
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-/** The bad value as the user wrote it: JSON would print NaN and Infinity as null. */
-function show(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint' || value === undefined) return String(value);
-  return JSON.stringify(value) ?? String(value);
-}
-
-/** `api` names who was given the option: the DataLoader, or a consumer using a shared check (normalizeChannels). */
-function fail(option: string, value: unknown, fix: string, api = 'DataLoader'): never {
-  throw new OptionError(`\`${api}\` option \`${option}\` ${fix}; got ${show(value)}.`);
-}
-
-function positiveInt(option: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) {
-    fail(option, value, `must be an integer from 1 to ${max}`);
-  }
-  return value as number;
-}
 
 /**
  * `declared` is an image dataset's shape; `items` is set instead for a
@@ -170,10 +155,14 @@ export function resolveOptions(
   items?: { kind: Exclude<DatasetKind, 'image'>; sample: SampleDeclaration },
 ): ResolvedOptions {
   if (items) refuseImageOptions(options, items.kind, items.sample.dtype);
-  const numWorkers = options.numWorkers ?? 0;
-  if (!Number.isInteger(numWorkers) || numWorkers < 0 || numWorkers > MAX_WORKERS) {
-    fail('numWorkers', numWorkers, `must be an integer from 0 (load on the main thread) to ${MAX_WORKERS}`);
+  const wanted = options.numWorkers ?? 0;
+  if (wanted !== 'auto' && (!Number.isInteger(wanted) || wanted < 0 || wanted > MAX_WORKERS)) {
+    fail('numWorkers', wanted, `must be 'auto' or an integer from 0 (load on the main thread) to ${MAX_WORKERS}`);
   }
+  const prefetch = options.prefetchFactor === 'auto' ? 'auto' : positiveInt('prefetchFactor', options.prefetchFactor, 2, 64);
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 4;
+  const autotune = autotuneRange(wanted, prefetch, cores, MAX_WORKERS);
+  const numWorkers = autotune?.workers.max ?? (wanted as number);
   const timeoutMs = options.timeoutMs ?? 0;
   // setTimeout fires at once for delays past 2^31 - 1 ms, so larger bounds are refused, not silently broken.
   if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
@@ -198,7 +187,8 @@ export function resolveOptions(
     shuffle: options.shuffle ?? false,
     seed,
     numWorkers,
-    prefetchFactor: positiveInt('prefetchFactor', options.prefetchFactor, 2, 64),
+    prefetchFactor: autotune?.prefetch.max ?? (prefetch as number),
+    autotune,
     dropLast: options.dropLast ?? false,
     inOrder: options.inOrder ?? true,
     timeoutMs,
@@ -216,21 +206,6 @@ export function resolveOptions(
     cache,
     shardCacheBytes: positiveInt('shardCacheBytes', options.shardCacheBytes, DEFAULT_SHARD_CACHE_BYTES),
   };
-}
-
-/** A bound in ms: 0 (none) up to what setTimeout can wait. */
-function boundedMs(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_TIMEOUT_MS)) {
-    fail(option, value, `must be 0 (no limit) or a number of ms up to ${MAX_TIMEOUT_MS}`);
-  }
-  return value;
-}
-
-function count(option: string, value: unknown, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > max) fail(option, value, `must be an integer from 0 to ${max}`);
-  return value as number;
 }
 
 function resolveImage(image: Partial<ImageOptions>, declared: DeclaredShape): ImageOptions {

@@ -22,6 +22,8 @@ export interface RunContext {
   cancel(epoch: number): void;
   /** These dataset indices reached the consumer (their headers passed the reader's check). */
   delivered?(indices: Int32Array): void;
+  /** The consumer got a batch after waiting `ms` for it (numWorkers or prefetchFactor 'auto' measure this). */
+  waited?(ms: number): void;
 }
 
 export interface RunOptions {

@@ -53,7 +53,15 @@ export class SlotPool {
     this.#views = this.ring ? [...this.ring.slots] : Array.from({ length: count }, () => this.#fresh());
     this.#free = Array.from({ length: count }, (_, s) => s);
     this.#tickets = Array(count).fill(0);
+    this.limit = count;
   }
+
+  /**
+   * Slots acquire() may have out at once (numWorkers or prefetchFactor
+   * 'auto' raises and lowers it); the ring itself keeps `count`. Lowered
+   * below what is out, slots come back as their jobs finish.
+   */
+  limit: number;
 
   get freeCount(): number {
     return this.#free.length;
@@ -61,6 +69,7 @@ export class SlotPool {
 
   /** Takes the oldest free slot and marks it FILLING; null when none is free. */
   acquire(): number | null {
+    if (this.count - this.#free.length >= this.limit) return null;
     const slot = this.#free.shift();
     if (slot === undefined) return null;
     this.#tickets[slot]++;

@@ -2,6 +2,7 @@
  * Counters and the trace for the playground. Updated by the scheduler on the
  * main thread; `snapshot()` copies them, so a reader never sees them change.
  */
+import type { AutotuneStats } from './autotune.ts';
 import type { SampleFailure } from './errors.ts';
 import type { BatchReport, CacheReport, TraceEvent } from './protocol.ts';
 import type { RestartRecord } from './worker-supervisor.ts';
@@ -96,6 +97,8 @@ export interface LoaderStats {
   cache: CacheStats;
   /** Only for a dataset packed in shards: the order in force, the shard set and what was fetched. */
   shards?: ShardStats;
+  /** Only with numWorkers or prefetchFactor 'auto': the settings in use and each decision, with why. */
+  autotune?: AutotuneStats;
 }
 
 type Listener = (event: TraceEvent) => void;

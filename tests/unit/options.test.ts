@@ -15,6 +15,7 @@ describe('resolveOptions', () => {
       seed: 0,
       numWorkers: 0,
       prefetchFactor: 2,
+      autotune: null,
       dropLast: false,
       inOrder: true,
       timeoutMs: 0,
@@ -137,8 +138,8 @@ describe('resolveOptions refuses', () => {
     expect(bad({}, {})).toThrow('the dataset declares no size, so pass `image: { width, height }`');
   });
 
-  it('tells what each bound is, e.g. numWorkers from 0 (main thread) to 64', () => {
-    expect(bad({ numWorkers: -1 })).toThrow('must be an integer from 0 (load on the main thread) to 64');
+  it("tells what each bound is, e.g. numWorkers 'auto' or from 0 (main thread) to 64", () => {
+    expect(bad({ numWorkers: -1 })).toThrow("must be 'auto' or an integer from 0 (load on the main thread) to 64");
     expect(bad({ prefetchFactor: 0 })).toThrow('must be an integer from 1 to 64');
     expect(bad({ dtype: 'float32', normalize: { mean: [0.5, 0.5], std: 1 } }, RGB28)).toThrow(
       'must have one value or 3 (one per channel)',

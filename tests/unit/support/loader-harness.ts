@@ -67,7 +67,8 @@ export function openLoader(
     workers.push(w);
     return w;
   };
-  const withMode = { ...options, numWorkers: mode.numWorkers };
+  // The mode sets numWorkers, except 'auto', which the loader tunes itself.
+  const withMode = { ...options, numWorkers: options.numWorkers === 'auto' ? 'auto' : mode.numWorkers } as DataLoaderOptions;
   const loader = threads.faults
     ? faultLoader(dataset, withMode, threads.faults, { ...env, spawn })
     : new DataLoader(dataset, withMode, { ...env, createWorker: spawn });
