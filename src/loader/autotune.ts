@@ -69,12 +69,14 @@ const NAMES: Record<Setting, string> = { workers: 'worker', prefetch: 'batch in 
 
 /**
  * The range for the options as written; null when neither is 'auto'.
- * `cores` is navigator.hardwareConcurrency: workers may grow to one less
- * (the main thread runs the consumer), at least 1.
+ * `cores` is navigator.hardwareConcurrency: workers may grow to that many,
+ * at least 2. Not one less for the main thread: a worker mostly waits on
+ * fetches and on the browser's own decode threads, and the trial keeps a
+ * worker only when batches/s rise.
  */
 export function autotuneRange(numWorkers: number | 'auto', prefetchFactor: number | 'auto', cores: number, maxWorkers: number): AutotuneRange | null {
   if (numWorkers !== 'auto' && prefetchFactor !== 'auto') return null;
-  const most = Math.max(1, Math.min(maxWorkers, Math.floor(cores) - 1 || 1));
+  const most = Math.max(2, Math.min(maxWorkers, Math.floor(cores) || 2));
   const workers = numWorkers === 'auto' ? { start: Math.min(2, most), max: most } : { start: numWorkers, max: numWorkers };
   const prefetch = prefetchFactor === 'auto' ? { start: 2, max: AUTO_PREFETCH_MAX } : { start: prefetchFactor, max: prefetchFactor };
   return { workers, prefetch };

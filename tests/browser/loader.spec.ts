@@ -57,7 +57,7 @@ test('float32 output applies ToTensor and Normalize per channel in the worker', 
   batch.pixels.forEach((v, e) => expect(v).toBeCloseTo(expected[e], 5));
 });
 
-test('the same seed gives identical batches for numWorkers 0, 1 and 3 and any prefetchFactor', async ({ page }) => {
+test("the same seed gives identical batches for numWorkers 0, 1 and 3, any prefetchFactor, and 'auto'", async ({ page }) => {
   await open(page);
   const runs = await page.evaluate(async () => {
     const configs = [
@@ -65,7 +65,8 @@ test('the same seed gives identical batches for numWorkers 0, 1 and 3 and any pr
       { numWorkers: 1, prefetchFactor: 1 },
       { numWorkers: 3, prefetchFactor: 2 },
       { numWorkers: 3, prefetchFactor: 4 },
-    ];
+      { numWorkers: 'auto', prefetchFactor: 'auto' },
+    ] as const;
     const out = [];
     for (const c of configs) out.push(await window.feedline.runFixtures({ batchSize: 8, shuffle: true, seed: 7, ...c }, 2));
     return out;

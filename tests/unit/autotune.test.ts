@@ -22,9 +22,10 @@ function feed(tuner: Autotuner, clock: { now: number }, batches: number, ms: num
 }
 
 describe('autotune policy', () => {
-  it("resolves 'auto' to a start and a maximum from the cores, leaving one core to the consumer", () => {
-    expect(autotuneRange('auto', 'auto', 8, 64)).toEqual({ workers: { start: 2, max: 7 }, prefetch: { start: 2, max: 4 } });
-    expect(autotuneRange('auto', 3, 2, 64)).toEqual({ workers: { start: 1, max: 1 }, prefetch: { start: 3, max: 3 } });
+  it("resolves 'auto' to a start and a maximum from the cores, at least 2 workers", () => {
+    expect(autotuneRange('auto', 'auto', 8, 64)).toEqual({ workers: { start: 2, max: 8 }, prefetch: { start: 2, max: 4 } });
+    expect(autotuneRange('auto', 3, 1, 64)).toEqual({ workers: { start: 2, max: 2 }, prefetch: { start: 3, max: 3 } });
+    expect(autotuneRange('auto', 2, 128, 64)).toEqual({ workers: { start: 2, max: 64 }, prefetch: { start: 2, max: 2 } });
     expect(autotuneRange(2, 'auto', 16, 64)).toEqual({ workers: { start: 2, max: 2 }, prefetch: { start: 2, max: 4 } });
     expect(autotuneRange(2, 2, 16, 64)).toBeNull();
   });
@@ -98,7 +99,7 @@ describe("a DataLoader with numWorkers 'auto'", () => {
   });
 
   it('grows its workers for a fast consumer and delivers the batches of a fixed numWorkers, in order', async () => {
-    vi.stubGlobal('navigator', { hardwareConcurrency: 5 });
+    vi.stubGlobal('navigator', { hardwareConcurrency: 4 });
     const dataset = memDataset(600, { width: 2, height: 2, channels: 1 });
     const options = { batchSize: 4, shuffle: true, seed: 3 };
     const reader = { seed: 2, maxDelayMs: 30 };
