@@ -27,6 +27,8 @@ export interface GateHooks {
   onBatch(batch: Batch): void;
   /** Extra simulated compute per step, in ms (read at each batch). */
   extraComputeMs(): number;
+  /** The consumer has stopped at the paused gate: no step runs until resume(). */
+  onHeld?(): void;
 }
 
 export class ConsumerGate {
@@ -87,6 +89,7 @@ export class ConsumerGate {
     return {
       next: async () => {
         const t0 = performance.now();
+        if (this.#paused && !signal.aborted && !this.#swap) this.hooks.onHeld?.();
         while (this.#paused && !signal.aborted && !this.#swap) await this.#waitResumed(signal);
         if (this.#swap) this.#endSegment();
         this.lastHeldMs = performance.now() - t0;

@@ -148,7 +148,8 @@ export class Pipeline {
       try {
         loader = new DataLoader(dataset, { ...this.#options(), resumeFrom: state });
       } catch (error) {
-        if (!(error instanceof OptionError)) throw error;
+        // Only a refused state starts the data over; any other bad option is the run's error.
+        if (!(error instanceof OptionError) || !error.message.includes('resumeFrom')) throw error;
         this.#epochBase += state.epoch;
         this.input.events.note(`epoch ${this.#epochBase + 1} starts its data over: ${error.message}`);
         loader = new DataLoader(dataset, this.#options());

@@ -61,6 +61,8 @@ export class PlaygroundSession {
   runName = $state<string | null>(null);
   /** How long the consumer has been waiting for its next batch, when over a second (a stall worth saying). */
   stalledMs = $state(0);
+  /** Paused and the consumer stopped at the gate: the step after which it holds. */
+  heldAfter = $state<number | null>(null);
   /** The loader-only run's saved position (this visit or an earlier one). */
   saved = $state.raw<SavedRun | null>(loadSavedRun());
   readonly figures = new SessionFigures();
@@ -144,7 +146,15 @@ export class PlaygroundSession {
         if (state) this.#note(`continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}`);
       } else if (state) this.#note(`continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}`);
       this.figures.step = stepOffset;
-      const gate = new ConsumerGate({ onBatch: (b) => this.#onBatch(b, run), extraComputeMs: () => s.extraComputeMs });
+      const gate = new ConsumerGate({
+        onBatch: (b) => this.#onBatch(b, run),
+        extraComputeMs: () => s.extraComputeMs,
+        onHeld: () => {
+          if (this.#abort !== abort) return;
+          this.#publish();
+          this.heldAfter = this.figures.step;
+        },
+      });
       this.#gate = gate;
       this.#recorder = new RunRecorder(s.values());
       const pipeline = new Pipeline({
@@ -213,6 +223,7 @@ export class PlaygroundSession {
     if (this.status !== 'paused') return;
     this.#gate?.resume();
     this.status = 'running';
+    this.heldAfter = null;
     this.trace.addMark('resumed');
   }
 
@@ -336,6 +347,7 @@ export class PlaygroundSession {
     this.runName = null;
     this.phase = 'training';
     this.stalledMs = 0;
+    this.heldAfter = null;
     this.trace.clear();
     this.#meter.reset();
     this.figures.reset();

@@ -71,7 +71,8 @@ export function paintTimeline(ctx: CanvasRenderingContext2D, trace: TraceBuffer,
     const row = lanes.indexOf(span.lane);
     if (row < 0 || span.end < now - windowMs || span.start > now) continue;
     const left = x(span.start);
-    const w = Math.max(1, x(span.end) - left);
+    // A wait is drawn as long as it was (a sliver of a millisecond is no stall); the rest get at least a pixel.
+    const w = span.kind === 'wait' ? x(span.end) - left : Math.max(1, x(span.end) - left);
     ctx.fillStyle = spanColor(span, colors);
     ctx.globalAlpha = span.kind === 'batch' && span.batch % 2 ? 0.7 : 1; // tell neighbours apart
     ctx.fillRect(left, top(row) + BAR_INSET, w, LANE_HEIGHT - 2 * BAR_INSET);
