@@ -81,6 +81,7 @@ export class PlaygroundSession {
   #run = 0;
   #lastStrip = 0;
   #openedAt = 0;
+  #snapshots = 0;
 
   constructor(
     readonly settings: PlaygroundSettings,
@@ -143,7 +144,11 @@ export class PlaygroundSession {
         this.runName = made.runName;
         state = made.state;
         stepOffset = made.stepOffset;
-        if (state) this.#note(`continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}`);
+        if (state && state.epoch >= s.epochs) {
+          // A finished run resumed trains `epochs` more from where its data stands.
+          s.epochs = state.epoch + s.epochs;
+          this.#note(`the checkpoint had finished its epochs: training on to epoch ${s.epochs}`);
+        } else if (state) this.#note(`continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}`);
       } else if (state) this.#note(`continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}`);
       this.figures.step = stepOffset;
       const gate = new ConsumerGate({
@@ -282,7 +287,7 @@ export class PlaygroundSession {
     const now = performance.now();
     if (now - this.#lastStrip < STRIP_EVERY_MS) return;
     this.#lastStrip = now;
-    this.recent = [snapshotBatch(batch, run), ...this.recent].slice(0, 4);
+    this.recent = [snapshotBatch(batch, ++this.#snapshots), ...this.recent].slice(0, 4); // a unique key even when an epoch starts over
   }
 
   #opened(loader: DataLoader): void {
