@@ -28,7 +28,8 @@ import { clearSavedRun, loadSavedRun, saveRun, type SavedRun } from './resume-st
 import { RunRecorder } from './run-recorder.ts';
 import { emptySeries, type EvalDetail, type RunRecord, type RunSeries } from './run-record.ts';
 import { SessionFigures } from './session-figures.svelte.ts';
-import { positionKey } from './session-keys.ts';
+import { LIVE_LOADER_KEYS, NEXT_START_KEYS, positionKey } from './session-keys.ts';
+import type { PlaygroundValues } from './playground-values.ts';
 import type { PlaygroundSettings } from './settings.svelte.ts';
 import { NO_RATES, StatsMeter, type Rates } from './stats-meter.ts';
 import { TraceBuffer } from './trace-buffer.ts';
@@ -82,6 +83,9 @@ export class PlaygroundSession {
   #lastStrip = 0;
   #openedAt = 0;
   #snapshots = 0;
+  /** The settings the run started with, and those the current loader was opened with. */
+  #startValues: PlaygroundValues | null = null;
+  #openedValues: PlaygroundValues | null = null;
 
   constructor(
     readonly settings: PlaygroundSettings,
@@ -123,6 +127,8 @@ export class PlaygroundSession {
     const abort = new AbortController();
     this.#abort = abort;
     const s = this.settings;
+    this.#startValues = s.values();
+    this.#openedValues = null;
     this.#resetView();
     this.status = 'starting';
     const train = s.consumer === 'train';
@@ -253,6 +259,9 @@ export class PlaygroundSession {
    */
   loaderChanged(label: string): void {
     if (!this.running || !this.#pipeline) return;
+    // A change the current loader already has (made just before it opened) needs no reopening.
+    const opened = this.#openedValues;
+    if (opened && LIVE_LOADER_KEYS.every((key) => opened[key] === this.settings[key])) return;
     this.trace.addMark(label);
     this.#pipeline.reopen();
   }
@@ -264,7 +273,9 @@ export class PlaygroundSession {
 
   /** Says once, while a run goes on, that a setting waits for the next Start. */
   nextStart(label: string): void {
-    if (this.running) this.#note(`${label}: applies at the next Start (this run keeps its model and optimizer)`);
+    const started = this.#startValues;
+    if (!this.running || !started || NEXT_START_KEYS.every((key) => started[key] === this.settings[key])) return;
+    this.#note(`${label}: applies at the next Start (this run keeps its model and optimizer)`);
   }
 
   discardSaved(): void {
@@ -292,6 +303,7 @@ export class PlaygroundSession {
 
   #opened(loader: DataLoader): void {
     this.#openedAt = performance.now();
+    this.#openedValues = this.settings.values();
     this.mode = loader.mode;
     this.slots = loader.slots;
     this.epochLength = loader.length;
