@@ -77,7 +77,7 @@ export class FolderSource {
     return { image: { width: this.size, height: this.size, channels: 3, fit: this.fit }, onError: 'skip' };
   }
 
-  /** For LoaderSession: the folder's dataset, or an error that says what to do. */
+  /** For the session: the folder's dataset, or an error that says what to do. */
   async open(): Promise<OpenedDataset> {
     const folder = this.folder;
     if (!folder) throw new Error('no folder yet: pick or drop a folder of images in the "Your folder" panel');

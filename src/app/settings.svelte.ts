@@ -1,50 +1,88 @@
 /**
- * What the controls edit. Loader options restart a running loader when they
- * change (see `restartKey`); `epochs` and `delayMs` apply to a run as it goes.
+ * The playground's settings as reactive state: one field per
+ * PlaygroundValues key (playground-values.ts), one set for the loader and the
+ * training run. What a change does while a run goes on is the session's
+ * business (session-keys.ts says which changes need what).
  */
-import type { DataLoaderOptions } from '../loader/index.ts';
+import type { Augmentation, DataLoaderOptions } from '../loader/index.ts';
 import { DATASETS } from './datasets.ts';
+import { DEFAULT_VALUES, type PlaygroundValues } from './playground-values.ts';
 
 export const MAX_WORKERS = 4;
 
-/** `?dataset=<id>` picks the dataset the page opens on; else real MNIST digits. */
+/** The loader's `augment` list each named recipe stands for (torchvision's transforms). */
+export const AUGMENT_RECIPES: Record<PlaygroundValues['augment'], Augmentation[]> = {
+  none: [],
+  flip: [{ type: 'RandomHorizontalFlip' }],
+  'crop-flip': [{ type: 'RandomCrop', padding: 2 }, { type: 'RandomHorizontalFlip' }],
+  jitter: [{ type: 'ColorJitter', brightness: 0.4, contrast: 0.4 }],
+};
+
+/** `?dataset=<id>` picks the dataset the page opens on; else the default (real MNIST digits). */
 function initialDataset(): string {
   const wanted = new URLSearchParams(globalThis.location?.search ?? '').get('dataset');
-  return DATASETS.some((d) => d.id === wanted) ? wanted! : 'mnist';
+  return DATASETS.some((d) => d.id === wanted) ? wanted! : DEFAULT_VALUES.dataset;
 }
 
-export class LoaderSettings {
-  dataset = $state(initialDataset());
-  numWorkers = $state(2);
-  batchSize = $state(8);
-  prefetchFactor = $state(2);
-  shuffle = $state(true);
-  seed = $state(0);
-  /** Epochs a run goes through before it stops by itself. */
-  epochs = $state(10);
-  /** Simulated training step: ms the consumer spends on each batch. */
-  delayMs = $state(120);
-  /** Keep decoded samples in IndexedDB (option `cache: 'indexeddb'`). */
-  cache = $state(false);
-  /** What a sample that cannot load does: 'retry' is { retry: 2, then: 'skip' }. */
-  onError = $state<'raise' | 'skip' | 'retry'>('skip');
-  /** Per-sample bound in ms; 0 for none. */
-  timeoutMs = $state(5000);
+export class PlaygroundSettings implements PlaygroundValues {
+  dataset = $state(DEFAULT_VALUES.dataset);
+  consumer = $state(DEFAULT_VALUES.consumer);
+  model = $state(DEFAULT_VALUES.model);
+  backend = $state(DEFAULT_VALUES.backend);
+  optimizer = $state(DEFAULT_VALUES.optimizer);
+  learningRate = $state(DEFAULT_VALUES.learningRate);
+  /** How many epochs a run goes through, counted from 1. */
+  epochs = $state(DEFAULT_VALUES.epochs);
+  batchSize = $state(DEFAULT_VALUES.batchSize);
+  numWorkers = $state(DEFAULT_VALUES.numWorkers);
+  prefetchFactor = $state(DEFAULT_VALUES.prefetchFactor);
+  shuffle = $state(DEFAULT_VALUES.shuffle);
+  seed = $state(DEFAULT_VALUES.seed);
+  inOrder = $state(DEFAULT_VALUES.inOrder);
+  cache = $state(DEFAULT_VALUES.cache);
+  onError = $state(DEFAULT_VALUES.onError);
+  timeoutMs = $state(DEFAULT_VALUES.timeoutMs);
+  augment = $state(DEFAULT_VALUES.augment);
+  latencyMs = $state(DEFAULT_VALUES.latencyMs);
+  jitterMs = $state(DEFAULT_VALUES.jitterMs);
+  extraComputeMs = $state(DEFAULT_VALUES.extraComputeMs);
+  stepMs = $state(DEFAULT_VALUES.stepMs);
+
+  constructor(values: Partial<PlaygroundValues> = {}) {
+    this.set({ dataset: initialDataset(), ...values });
+  }
+
+  /** Sets every field given (a preset, the URL, run history's "run again"). */
+  set(values: Partial<PlaygroundValues>): void {
+    const self = this as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(values)) if (key in DEFAULT_VALUES && value !== undefined) self[key] = value;
+  }
+
+  /** A plain copy (no proxies): what a run record keeps. */
+  values(): PlaygroundValues {
+    const out = {} as Record<string, unknown>;
+    for (const key of Object.keys(DEFAULT_VALUES)) out[key] = (this as unknown as Record<string, unknown>)[key];
+    return out as unknown as PlaygroundValues;
+  }
 
   /** The options handed to `new DataLoader` (plain values, no proxies). */
   loaderOptions(): DataLoaderOptions {
+    const augment = AUGMENT_RECIPES[this.augment] ?? [];
     return {
       batchSize: this.batchSize,
       shuffle: this.shuffle,
       seed: this.seed,
       numWorkers: this.numWorkers,
       prefetchFactor: this.prefetchFactor,
-      cache: this.cache ? 'indexeddb' : 'none',
+      inOrder: this.inOrder,
+      // The cache keeps pixels, and augmented pixels change every epoch: the loader refuses both at once.
+      cache: this.cache && augment.length === 0 ? 'indexeddb' : 'none',
       onError: this.onError === 'retry' ? { retry: 2, then: 'skip' } : this.onError,
       timeoutMs: this.timeoutMs,
+      ...(augment.length ? { augment: augment.map((a) => ({ ...a })) } : {}),
     };
   }
-
-  /** Changes whenever a setting that needs a new loader changes: the dataset or any loader option. */
-  readonly restartKey = $derived(JSON.stringify([this.dataset, this.loaderOptions()]));
 }
+
+/** The old name: the folder source and a few panels only read dataset and loader fields. */
+export type LoaderSettings = PlaygroundSettings;

@@ -1,15 +1,35 @@
 /**
- * Draws the trace as lanes over the last few seconds: one lane per producer
- * (its 'batch' spans) and the consumer's lane (waits and training steps).
+ * Draws the trace as lanes over the last few seconds, in the style of the
+ * tf.data performance guide: one lane per producer (each batch it loaded)
+ * and the step lane below, each step split into waiting for data (red) and
+ * computing (green), as TensorBoard's input pipeline analyzer draws it.
+ * Marks (a setting changed, a pause) are vertical ticks with their label.
+ *
+ * Colours come from CSS variables, read by the component (`TimelineColors`),
+ * so the theme decides them.
  */
 import { workerName } from '../app/batch-snapshot.ts';
 import type { Lane, Span, TraceBuffer } from '../app/trace-buffer.ts';
-import { CONSUMER_COLORS, workerColor } from './palette.ts';
+import { workerColor } from './palette.ts';
 
 export const LANE_HEIGHT = 22;
 export const AXIS_HEIGHT = 16;
+/** Room above the lanes for mark labels. */
+export const MARK_HEIGHT = 14;
 const LABEL_WIDTH = 92;
 const BAR_INSET = 4;
+
+export interface TimelineColors {
+  text: string;
+  muted: string;
+  line: string;
+  laneA: string;
+  laneB: string;
+  wait: string;
+  compute: string;
+  paused: string;
+  mark: string;
+}
 
 export interface TimelineView {
   /** css px */
@@ -19,72 +39,94 @@ export interface TimelineView {
   now: number;
   windowMs: number;
   lanes: Lane[];
+  colors: TimelineColors;
 }
 
 export function laneName(lane: Lane): string {
-  return lane === 'consumer' ? 'consumer' : workerName(lane);
+  return lane === 'step' ? 'train step' : workerName(lane);
 }
 
-export function paintTimeline(ctx: CanvasRenderingContext2D, trace: TraceBuffer, view: TimelineView): void {
-  const { width, height, now, windowMs, lanes } = view;
+export function paintTimeline(ctx: CanvasRenderingContext2D, trace: TraceBuffer, view: TimelineView, stepName = 'train step'): void {
+  const { width, height, now, windowMs, lanes, colors } = view;
   const plotWidth = width - LABEL_WIDTH;
   const x = (t: number) => LABEL_WIDTH + ((t - (now - windowMs)) / windowMs) * plotWidth;
+  const top = (row: number) => MARK_HEIGHT + row * LANE_HEIGHT;
   ctx.clearRect(0, 0, width, height);
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
 
   lanes.forEach((lane, row) => {
-    const top = row * LANE_HEIGHT;
-    ctx.fillStyle = row % 2 ? '#f8fafc' : '#f1f5f9';
-    ctx.fillRect(LABEL_WIDTH, top, plotWidth, LANE_HEIGHT);
-    ctx.fillStyle = '#334155';
-    ctx.fillText(laneName(lane), 6, top + LANE_HEIGHT / 2);
+    ctx.fillStyle = row % 2 ? colors.laneB : colors.laneA;
+    ctx.fillRect(LABEL_WIDTH, top(row), plotWidth, LANE_HEIGHT);
+    ctx.fillStyle = colors.text;
+    ctx.fillText(lane === 'step' ? stepName : laneName(lane), 6, top(row) + LANE_HEIGHT / 2);
   });
 
   paintGrid(ctx, view, x);
   ctx.save();
   ctx.beginPath();
-  ctx.rect(LABEL_WIDTH, 0, plotWidth, lanes.length * LANE_HEIGHT);
+  ctx.rect(LABEL_WIDTH, 0, plotWidth, top(lanes.length));
   ctx.clip();
   for (const span of trace.spans) {
     const row = lanes.indexOf(span.lane);
     if (row < 0 || span.end < now - windowMs || span.start > now) continue;
     const left = x(span.start);
-    const w = Math.max(1.5, x(span.end) - left);
-    ctx.fillStyle = spanColor(span);
+    // A wait is drawn as long as it was (a sliver of a millisecond is no stall); the rest get at least a pixel.
+    const w = span.kind === 'wait' ? x(span.end) - left : Math.max(1, x(span.end) - left);
+    ctx.fillStyle = spanColor(span, colors);
     ctx.globalAlpha = span.kind === 'batch' && span.batch % 2 ? 0.7 : 1; // tell neighbours apart
-    ctx.fillRect(left, row * LANE_HEIGHT + BAR_INSET, w, LANE_HEIGHT - 2 * BAR_INSET);
+    ctx.fillRect(left, top(row) + BAR_INSET, w, LANE_HEIGHT - 2 * BAR_INSET);
     if (span.kind === 'batch' && w > 22) {
       ctx.globalAlpha = 1;
       ctx.fillStyle = '#fff';
-      ctx.fillText(`#${span.batch}`, left + 4, row * LANE_HEIGHT + LANE_HEIGHT / 2);
+      ctx.fillText(`#${span.batch}`, left + 4, top(row) + LANE_HEIGHT / 2);
     }
   }
+  ctx.globalAlpha = 1;
+  paintMarks(ctx, trace, view, x, top(lanes.length));
   ctx.restore();
-  paintAxis(ctx, view, x);
+  paintAxis(ctx, view, x, top(lanes.length));
 }
 
-function spanColor(span: Span): string {
+function spanColor(span: Span, colors: TimelineColors): string {
   if (span.kind === 'batch') return workerColor(span.lane as number);
-  return CONSUMER_COLORS[span.kind];
+  return colors[span.kind];
+}
+
+/** A setting changed, a pause: a vertical tick through every lane, its label above. */
+function paintMarks(ctx: CanvasRenderingContext2D, trace: TraceBuffer, view: TimelineView, x: (t: number) => number, bottom: number): void {
+  ctx.strokeStyle = view.colors.mark;
+  ctx.fillStyle = view.colors.mark;
+  ctx.lineWidth = 1.5;
+  for (const mark of trace.marks) {
+    if (mark.at < view.now - view.windowMs || mark.at > view.now) continue;
+    const px = Math.round(x(mark.at)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(px, MARK_HEIGHT - 3);
+    ctx.lineTo(px, bottom);
+    ctx.stroke();
+    const textWidth = ctx.measureText(mark.label).width;
+    ctx.fillText(mark.label, Math.min(px + 3, view.width - textWidth - 2), MARK_HEIGHT / 2);
+  }
+  ctx.lineWidth = 1;
 }
 
 /** Whole seconds back from `now`: vertical lines behind the spans. */
 function paintGrid(ctx: CanvasRenderingContext2D, view: TimelineView, x: (t: number) => number): void {
-  const bottom = view.lanes.length * LANE_HEIGHT + 3;
-  ctx.strokeStyle = '#cbd5e1';
+  const bottom = MARK_HEIGHT + view.lanes.length * LANE_HEIGHT + 3;
+  ctx.strokeStyle = view.colors.line;
   for (let s = 0; s * 1000 <= view.windowMs; s++) {
     const px = Math.round(x(view.now - s * 1000)) - 0.5;
     ctx.beginPath();
-    ctx.moveTo(px, 0);
+    ctx.moveTo(px, MARK_HEIGHT);
     ctx.lineTo(px, bottom);
     ctx.stroke();
   }
 }
 
-function paintAxis(ctx: CanvasRenderingContext2D, view: TimelineView, x: (t: number) => number): void {
-  const y = view.lanes.length * LANE_HEIGHT + AXIS_HEIGHT / 2 + 2;
-  ctx.fillStyle = '#64748b';
+function paintAxis(ctx: CanvasRenderingContext2D, view: TimelineView, x: (t: number) => number, bottom: number): void {
+  const y = bottom + AXIS_HEIGHT / 2 + 2;
+  ctx.fillStyle = view.colors.muted;
   for (let s = 0; s * 1000 <= view.windowMs; s++) {
     ctx.textAlign = s === 0 ? 'right' : 'center';
     ctx.fillText(s === 0 ? 'now' : `−${s}s`, x(view.now - s * 1000), y);

@@ -1,6 +1,7 @@
 /**
- * The dev page's training panel: which backend runs and why, a few steps on
- * MNIST with the loss read back, and a checkpoint resumed on another backend.
+ * The playground's training run: which backend runs and why, a few steps on
+ * MNIST with the loss read back, checkpoints resumed (on another backend, and
+ * after a reload through the resume offer), and a run stopped by a hidden page.
  */
 import { expect, test } from '@playwright/test';
 import { watchErrors } from './page-errors.ts';
@@ -12,10 +13,11 @@ test('shows the auto backend and why before any run (WebGL over the software Web
   await expect(page.getByTestId('backend')).toHaveText('webgl');
   await expect(page.getByTestId('backend-reason')).toHaveText('webgl: the WebGPU adapter is software (SwiftShader), and WebGL is faster there');
   await expect(page.getByTestId('backend-adapter')).not.toBeEmpty();
-  // Epochs are the loader's setting, validated: no "epoch 1 of 0".
+  // Epochs are one setting for loader and training, validated at Start: no "epoch 1 of 0".
   await page.getByTestId('epochs').fill('0');
-  await expect(page.getByTestId('train-problem')).toHaveText('epochs must be a whole number of at least 1; got 0');
-  await expect(page.getByTestId('train-button')).toBeDisabled();
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('error');
+  await expect(page.getByTestId('error-why')).toHaveText('Start: epochs must be a whole number of at least 1; got 0.');
   expect(errors).toEqual([]);
 });
 
@@ -25,15 +27,14 @@ test('trains an MLP on MNIST for a few steps on the backend forced by ?backend=w
   await page.goto('/?backend=webgl');
   await expect(page.getByTestId('backend')).toHaveText('webgl');
   await expect(page.getByTestId('backend-reason')).toHaveText('forced by ?backend=webgl');
-  // The training run uses the page's loader settings: one set, not a second one.
   await page.getByTestId('dataset').selectOption('mnist');
-  await page.getByTestId('train-preset').selectOption('mlp');
+  await page.getByTestId('model').selectOption('mlp');
   await page.getByTestId('batch-size').fill('32');
   await page.getByTestId('epochs').fill('2');
   await page.getByTestId('workers-0').check({ force: true });
-  await expect(page.getByTestId('train-settings')).toContainText('on mnist (28×28 digits) · batch 32 · main thread · 2 epochs');
-  await page.getByTestId('train-button').click();
-  await expect(page.getByTestId('train-status')).toHaveText('training');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText(/running|evaluating/);
+  await expect(page.getByTestId('worker-row')).toHaveCount(1); // the main thread loads: numWorkers 0
   // The loss is read back every 10 steps: the first value shows at step 10.
   await expect(page.getByTestId('train-loss')).toHaveText(/^\d+\.\d{4}$/, { timeout: 60_000 });
   const loss = Number(await page.getByTestId('train-loss').textContent());
@@ -43,14 +44,13 @@ test('trains an MLP on MNIST for a few steps on the backend forced by ?backend=w
   await expect(page.getByTestId('train-train-accuracy')).toHaveText(/^\d+\.\d%$/);
   await expect(page.getByTestId('train-slice-accuracy')).toHaveText(/^\d+\.\d%$/, { timeout: 30_000 });
   await expect(page.getByTestId('train-slice')).toHaveText(/^\(256 held-out, at step \d+\)$/);
-  await page.getByTestId('train-button').click();
-  await expect(page.getByTestId('train-status')).toHaveText('stopped');
-  await expect(page.getByTestId('train-error')).toHaveCount(0); // the Stop button is no error
-  await expect(page.getByTestId('train-stopped')).toHaveCount(0);
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('stopped');
+  await expect(page.getByTestId('error')).toHaveCount(0); // the Stop button is no error, nor a "stopped: stopped" note
+  await expect(page.getByTestId('note')).toHaveCount(0);
   expect(Number(await page.getByTestId('train-step').textContent())).toBeGreaterThanOrEqual(10);
   await expect(page.getByTestId('train-epoch')).toHaveText('(250 an epoch; epoch 1 of 2)'); // 8000 / 32
-  await expect(page.getByTestId('train-upload')).toHaveText('default');
-  await expect(page.getByTestId('train-timing')).toContainText(/data stall [\d.]+ ms.*upload [\d.]+ ms.*compute [\d.]+ ms/);
+  await expect(page.getByTestId('train-timing')).toContainText(/waiting for data [\d.]+ ms.*computing [\d.]+ ms/);
   expect(errors).toEqual([]);
 });
 
@@ -60,11 +60,11 @@ test('saves a checkpoint at the end of an epoch and resumes it on the CPU backen
   await page.goto('/?backend=webgl');
   await expect(page.getByTestId('backend')).toHaveText('webgl');
   await page.getByTestId('dataset').selectOption('fixtures');
-  await page.getByTestId('train-preset').selectOption('linear');
+  await page.getByTestId('model').selectOption('linear');
   await page.getByTestId('batch-size').fill('10');
   await page.getByTestId('epochs').fill('1');
-  await page.getByTestId('train-button').click();
-  await expect(page.getByTestId('train-status')).toHaveText('done');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('done');
   await expect(page.getByTestId('train-step')).toHaveText('5'); // 50 images
   await expect(page.getByTestId('train-epoch')).toHaveText('(5 an epoch; epoch 1 of 1)');
   await expect(page.getByTestId('train-accuracy')).toHaveText(/^\d+\.\d%$/);
@@ -72,20 +72,21 @@ test('saves a checkpoint at the end of an epoch and resumes it on the CPU backen
   await expect(checkpoint).toHaveCount(1);
   await expect(page.getByTestId('checkpoint-name')).toHaveText('fixtures-linear-1');
   await expect(page.getByTestId('checkpoint-info')).toHaveText(/^after epoch 1, step 5 · webgl · \d+ KB$/);
+  await page.getByTestId('checkpoints-summary').click(); // the developer panels fold below
   // The name has a real width (it rendered 0 px wide beside the info).
   expect((await page.getByTestId('checkpoint-name').boundingBox())!.width).toBeGreaterThan(60);
 
-  await page.getByTestId('train-backend').selectOption('cpu');
+  await page.getByTestId('backend-select').selectOption('cpu');
   await expect(page.getByTestId('backend')).toHaveText('cpu');
   await expect(page.getByTestId('backend-reason')).toHaveText('forced by the backend control');
   await page.getByTestId('checkpoint-resume').click();
-  await expect(page.getByTestId('train-status')).toHaveText('done');
+  await expect(page.getByTestId('status')).toHaveText('done');
   // The step counter continues from the checkpoint's 5 steps.
   await expect(page.getByTestId('train-step')).toHaveText('10');
   await expect(page.getByTestId('checkpoint-info')).toHaveText(/^after epoch 2, step 10 · cpu · \d+ KB$/);
   // Train again: a new run saves to a new checkpoint, the resumed one stays.
-  await page.getByTestId('train-button').click();
-  await expect(page.getByTestId('train-status')).toHaveText('done');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('done');
   await expect(page.getByTestId('checkpoint-name')).toHaveText(['fixtures-linear-2', 'fixtures-linear-1']);
   await expect(page.getByTestId('checkpoint-info').last()).toHaveText(/^after epoch 2, step 10 · cpu · \d+ KB$/);
   await page.getByTestId('checkpoint-delete').first().click();
@@ -99,10 +100,10 @@ test('a run whose tab is reloaded mid-epoch resumes from its last mid-epoch chec
   const errors = watchErrors(page);
   await page.goto('/?backend=webgl');
   await expect(page.getByTestId('backend')).toHaveText('webgl');
-  await page.getByTestId('train-preset').selectOption('linear');
+  await page.getByTestId('model').selectOption('linear');
   await page.getByTestId('batch-size').fill('32');
   await page.getByTestId('epochs').fill('1');
-  await page.getByTestId('train-button').click();
+  await page.getByTestId('start-button').click();
   // 8000 / 32 = 250 steps; a checkpoint every 20. "Close the tab" after the first one.
   const info = page.getByTestId('checkpoint-info');
   await expect(info).toContainText(/epoch 1, step \d+ \(\d+ batches in\)/, { timeout: 120_000 });
@@ -114,13 +115,17 @@ test('a run whose tab is reloaded mid-epoch resumes from its last mid-epoch chec
   expect(Number(steps)).toBe(Number(batches)); // one fresh run: every step was one batch of this epoch
   expect(Number(batches) % 20).toBe(0);
   expect(Number(batches)).toBeLessThan(250);
-  // The reloaded page shows its defaults: epochs is the run's target again, the batch size comes from the checkpoint.
+  // The reloaded page shows its defaults: set the run's target again; the batch size comes from the checkpoint.
+  await page.getByTestId('model').selectOption('linear');
   await page.getByTestId('epochs').fill('1');
-  await expect(page.getByTestId('batch-size')).toHaveValue('8');
-  await page.getByTestId('checkpoint-resume').click();
-  await expect(page.getByTestId('train-resume')).toHaveText(`continued at epoch 1, batch ${Number(batches) + 1}`);
   await expect(page.getByTestId('batch-size')).toHaveValue('32');
-  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 120_000 });
+  // The page offers to resume the training run that did not finish.
+  await expect(page.getByTestId('resume-name')).toHaveText('mnist-linear-1');
+  await expect(page.getByTestId('resume-position')).toHaveText(text);
+  await page.getByTestId('resume-button').click();
+  await expect(page.getByTestId('note')).toHaveText(`continued at epoch 1, batch ${Number(batches) + 1}`);
+  await expect(page.getByTestId('batch-size')).toHaveValue('32');
+  await expect(page.getByTestId('status')).toHaveText('done', { timeout: 120_000 });
   // The rest of the epoch only, not a whole one more; the step counter went on from the checkpoint's.
   await expect(page.getByTestId('train-step')).toHaveText('250');
   await expect(page.getByTestId('train-epoch')).toHaveText('(250 an epoch; epoch 1 of 1)');
@@ -134,20 +139,20 @@ test('stops a run when the page is hidden, and says so', async ({ page }) => {
   await page.goto('/?backend=cpu');
   await expect(page.getByTestId('backend')).toHaveText('cpu');
   await page.getByTestId('dataset').selectOption('fixtures');
-  await page.getByTestId('train-preset').selectOption('linear');
+  await page.getByTestId('model').selectOption('linear');
   await page.getByTestId('batch-size').fill('5');
   await page.getByTestId('epochs').fill('100');
-  await page.getByTestId('train-button').click();
+  await page.getByTestId('start-button').click();
   await expect.poll(async () => Number(await page.getByTestId('train-step').textContent())).toBeGreaterThan(2);
   expect(page.workers().length).toBeGreaterThan(0); // the run's loader workers
   await page.evaluate(() => {
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
     document.dispatchEvent(new Event('visibilitychange'));
   });
-  await expect(page.getByTestId('train-status')).toHaveText('stopped');
+  await expect(page.getByTestId('status')).toHaveText('stopped');
   // A stop is not an error: a neutral note says why.
-  await expect(page.getByTestId('train-stopped')).toHaveText('stopped: the page was hidden');
-  await expect(page.getByTestId('train-error')).toHaveCount(0);
+  await expect(page.getByTestId('note')).toHaveText('stopped: the page was hidden');
+  await expect(page.getByTestId('error')).toHaveCount(0);
   const step = await page.getByTestId('train-step').textContent();
   // Nothing runs on: the run closed its loaders, so no worker is left to load a batch, and the step stands.
   await expect.poll(() => page.workers().length).toBe(0);
@@ -161,11 +166,11 @@ test('the page answers within 1.5 s (not after a 3 s step) while a CNN trains on
   await page.goto('/?backend=cpu');
   await expect(page.getByTestId('backend')).toHaveText('cpu');
   await page.getByTestId('dataset').selectOption('mnist');
-  await page.getByTestId('train-preset').selectOption('cnn');
+  await page.getByTestId('model').selectOption('cnn');
   // Unsliced, one step of 32 took about 3 s here, and the page answered nothing meanwhile.
   await page.getByTestId('batch-size').fill('32');
-  await page.getByTestId('train-button').click();
-  await expect(page.getByTestId('train-status')).toHaveText('training');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText(/running|evaluating/);
   // For 3 s: how long a timer set for 0 ms takes to run, while the CNN trains on the main thread.
   const r = await page.evaluate(async () => {
     const lags: number[] = [];
@@ -179,8 +184,8 @@ test('the page answers within 1.5 s (not after a 3 s step) while a CNN trains on
   });
   // It was training all along: the first step ends.
   await expect.poll(async () => Number(await page.getByTestId('train-step').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
-  await page.getByTestId('train-button').click();
-  await expect(page.getByTestId('train-status')).toHaveText('stopped');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('stopped');
   const sorted = [...r.lags].sort((a, b) => a - b);
   console.log(`CPU CNN: timer round trip median ${sorted[sorted.length >> 1].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms over ${r.lags.length} timers`);
   // Generous: the first slices run cold (model build, JIT) and took up to about 0.9 s on this 2-core machine.

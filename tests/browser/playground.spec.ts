@@ -1,0 +1,101 @@
+/**
+ * The playground as a visitor gets it (the built app under `vite preview`):
+ * Start on the default settings (MNIST, an MLP) and the one pipeline shows
+ * the training run everywhere: samples/s and loss, the step row's waits and
+ * computes, the ring and the worker lanes. A loader change mid-run reopens the
+ * loader and the same model trains on; Pause holds the step while the ring fills.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { watchErrors } from './page-errors.ts';
+
+const SHOTS = 'test-results/screenshots';
+
+/** Pixels of the timeline's step row near the theme's wait (red) and compute (green) colours. */
+function stepRowColours(page: Page): Promise<{ wait: number; compute: number }> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=timeline]')!;
+    const css = getComputedStyle(canvas.closest('section')!);
+    const parse = (name: string) => {
+      const probe = document.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = css.getPropertyValue(name).trim();
+      probe.fillRect(0, 0, 1, 1);
+      return [...probe.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+    };
+    const [wait, compute] = [parse('--tl-wait'), parse('--tl-compute')];
+    const ctx = canvas.getContext('2d')!;
+    const dpr = canvas.width / canvas.clientWidth;
+    // The step row is the last lane: just above the axis (16 px) and its 4 px margin.
+    const rowTop = Math.round((canvas.clientHeight - 16 - 4 - 22) * dpr);
+    const data = ctx.getImageData(0, rowTop, canvas.width, Math.round(22 * dpr)).data;
+    const near = (i: number, c: number[]) => Math.abs(data[i] - c[0]) + Math.abs(data[i + 1] - c[1]) + Math.abs(data[i + 2] - c[2]) < 40;
+    let w = 0;
+    let g = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (near(i, wait)) w++;
+      else if (near(i, compute)) g++;
+    }
+    return { wait: w, compute: g };
+  });
+}
+
+const number = async (page: Page, id: string) => Number((await page.getByTestId(id).textContent())!.replace(/,/g, ''));
+
+test('Start trains on the default settings, and every view shows that one run; a loader change keeps the model training', async ({ page }) => {
+  test.setTimeout(90_000);
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/?backend=webgl');
+  await expect(page.getByTestId('backend')).toHaveText('webgl');
+  await expect(page.getByTestId('dataset')).toHaveValue('mnist');
+  await expect(page.getByTestId('consumer')).toHaveValue('train');
+  await page.screenshot({ path: `${SHOTS}/desktop-light-idle.png` });
+
+  await page.getByTestId('start-button').click();
+  // The first step waits for the workers' first batch: the step row shows a wait, then the computes.
+  await expect.poll(async () => (await stepRowColours(page)).wait, { intervals: [100] }).toBeGreaterThan(0);
+  await expect.poll(async () => (await stepRowColours(page)).compute).toBeGreaterThan(0);
+  await expect(page.getByTestId('loss')).toHaveText(/^\d+\.\d{4}$/, { timeout: 60_000 });
+  const firstLoss = await page.getByTestId('loss').textContent();
+  await expect.poll(() => number(page, 'samples-per-sec')).toBeGreaterThan(0);
+  await expect(page.getByTestId('loss')).not.toHaveText(firstLoss!); // read back again 10 steps later
+  // The ring and the lanes are the training run's: two workers, slots in use.
+  await expect(page.getByTestId('worker-row')).toHaveCount(2);
+  await expect.poll(() => page.locator('[data-testid=ring-slot]:not([data-state=free])').count()).toBeGreaterThan(0);
+  await expect(page.getByTestId('timeline-summary')).toContainText(/step \d+ waited \d+ ms, computed \d+ ms/);
+  await expect(page.getByTestId('batch-labels').first()).toHaveText(/^labels:\s*(\d\s?){32}$/); // MNIST digits, batchSize 32
+  await page.screenshot({ path: `${SHOTS}/desktop-light-training.png` });
+
+  // numWorkers 2 -> 4 mid-run: new lanes, the same model, the step count goes on rising.
+  const before = await number(page, 'step');
+  await page.getByTestId('workers-4').check({ force: true });
+  await expect(page.getByTestId('worker-row')).toHaveCount(4);
+  await expect(page.getByTestId('timeline-summary')).toContainText('numWorkers 2→4');
+  await expect.poll(() => number(page, 'step')).toBeGreaterThan(before + 5);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+
+  // Pause holds the step: the count stands and the ring fills with ready batches.
+  await page.getByTestId('pause-button').click();
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  await expect(page.getByTestId('ring-paused')).toContainText(/holds after step \d+/);
+  const held = Number(/holds after step (\d+)/.exec((await page.getByTestId('ring-paused').textContent())!)![1]);
+  await expect(page.getByTestId('step')).toHaveText(String(held));
+  // 4 workers x prefetchFactor 2: 8 slots, every one loaded and waiting for the step.
+  await expect.poll(() => page.locator('[data-testid=ring-slot][data-state=ready]').count()).toBe(8);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: `${SHOTS}/desktop-dark-paused.png` });
+  expect(await number(page, 'step')).toBe(held);
+  await page.getByTestId('resume-run').press('Enter'); // keyboard: Enter on the focused button
+  await expect(page.getByTestId('status')).toHaveText('running');
+  await expect.poll(() => number(page, 'step')).toBeGreaterThan(held);
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SHOTS}/phone-dark-training.png` });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.screenshot({ path: `${SHOTS}/phone-light-training.png`, fullPage: true });
+
+  await page.getByTestId('start-button').click(); // Stop
+  await expect(page.getByTestId('status')).toHaveText('stopped');
+  await expect(page.getByTestId('error')).toHaveCount(0); // a Stop is no error
+  await expect(page.getByTestId('note')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
