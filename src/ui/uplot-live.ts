@@ -83,6 +83,13 @@ export function themedAxis(colors: Palette, axis: uPlot.Axis): uPlot.Axis {
   };
 }
 
+/** Whole steps only: an x axis never shows 12.5. */
+const STEP_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000];
+
+export function stepAxis(colors: Palette): uPlot.Axis {
+  return themedAxis(colors, { label: 'step', incrs: STEP_INCREMENTS });
+}
+
 /** A right-hand 0..100% axis. */
 export function percentAxis(colors: Palette, label: string): uPlot.Axis {
   return themedAxis(colors, {
@@ -92,6 +99,11 @@ export function percentAxis(colors: Palette, label: string): uPlot.Axis {
     grid: { show: false },
     values: (_u, ticks) => ticks.map((t) => `${t}%`),
   });
+}
+
+/** Hollow points filled with the panel's colour (uPlot's default fill is white, wrong on dark). */
+export function hollowPoints(colors: Palette, size: number): uPlot.Series.Points {
+  return { show: true, size, fill: colors.panel };
 }
 
 /** Points only, no line: uPlot draws no path when the builder returns null. */
