@@ -93,6 +93,28 @@ test('run history keeps two runs across a reload, compares them and deletes one'
   expect(errors).toEqual([]);
 });
 
+test('run history keeps the newest 50 runs and drops the oldest', async ({ page }) => {
+  await open(page);
+  await page.evaluate(async () => {
+    const { uiParts } = window as unknown as UiPartsWindow;
+    for (let n = 0; n < 52; n++) await uiParts.saveRecord(n);
+  });
+  const ids = await page.getByTestId('run-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+  expect(ids).toHaveLength(50);
+  expect(ids[0]).toMatch(/-demo51$/);
+  expect(ids[49]).toMatch(/-demo2$/);
+  expect(ids.some((id) => /-demo[01]$/.test(id ?? ''))).toBe(false);
+});
+
+test('run history without IndexedDB says so instead of failing the page', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
+  await open(page);
+  await expect(page.getByTestId('run-history-error')).toHaveText(/^Run history is unavailable: this browser gives the page no IndexedDB/);
+  await expect(page.getByTestId('curves-summary')).toHaveText(/^Step 40:/);
+  expect(errors).toEqual([]);
+});
+
 test('the confusion matrix holds each count in its cell and names the misclassified samples', async ({ page }) => {
   await open(page);
   const matrix = page.getByTestId('confusion-matrix');
