@@ -49,9 +49,12 @@ test('the curves draw a known series and follow it as it grows in place', async 
   expect(counts.epoch).toBeGreaterThan(50);
   expect(counts.drawn).toBeGreaterThan(2000);
 
-  const step = await page.evaluate(() => (window as unknown as UiPartsWindow).uiParts.pushStep(0.25, 0.875));
-  expect(step).toBe(41);
-  await expect(summary).toHaveText(/^Step 41: loss 0.250, train accuracy 87.5%/);
+  // The series is reactive state grown in place: the chart redraws on the same canvas, never rebuilt per step.
+  await page.locator('[data-testid=curves] canvas').evaluate((c) => c.setAttribute('data-first', 'yes'));
+  const steps = await page.evaluate(() => [0, 1, 2].map(() => (window as unknown as UiPartsWindow).uiParts.pushStep(0.25, 0.875)));
+  expect(steps).toEqual([41, 42, 43]);
+  await expect(summary).toHaveText(/^Step 43: loss 0.250, train accuracy 87.5%/);
+  await expect(page.locator('[data-testid=curves] canvas')).toHaveAttribute('data-first', 'yes');
   expect(errors).toEqual([]);
 });
 

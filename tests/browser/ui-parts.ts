@@ -9,10 +9,12 @@ import '../../src/app/app.css';
 import { RunHistoryStore } from '../../src/app/run-history-store.svelte.ts';
 import { startTheme } from '../../src/app/theme.ts';
 import UiParts from './UiParts.svelte';
-import { demoRecord, demoSeries } from './ui-parts-data.ts';
+import { demoRecord } from './ui-parts-data.ts';
+import { reactiveDemoSeries } from './ui-parts-state.svelte.ts';
 
 startTheme();
-const series = demoSeries();
+// Reactive like the session's series: the chart must not rebuild on each push.
+const series = reactiveDemoSeries();
 const store = new RunHistoryStore();
 mount(UiParts, { target: document.getElementById('app')!, props: { series, store } });
 
