@@ -19,7 +19,7 @@
  */
 import { DataLoader, type LoaderStats, type RingMode } from '../loader/index.ts';
 import { snapshotBatch, type BatchSnapshot } from './batch-snapshot.ts';
-import { openBundled, type OpenedDataset } from './datasets.ts';
+import { imagesOnly, openBundled, type OpenedDataset } from './datasets.ts';
 import { pageIsolation } from './isolation.ts';
 import { clearSavedRun, loadSavedRun, saveRun, type SavedRun } from './resume-store.ts';
 import type { LoaderSettings } from './settings.svelte.ts';
@@ -88,7 +88,7 @@ export class LoaderSession {
       const epochs = epochsProblem(this.settings.epochs);
       if (epochs) throw new Error(`Start: ${epochs}.`);
       this.datasetId = this.settings.dataset;
-      const { dataset, options } = await this.open(this.settings.dataset);
+      const { dataset, options } = imagesOnly(await this.open(this.settings.dataset));
       if (abort.signal.aborted) return;
       this.classes = dataset.classes;
       loader = new DataLoader(dataset, { ...this.settings.loaderOptions(), ...options, resumeFrom });
