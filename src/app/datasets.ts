@@ -89,7 +89,7 @@ const BROKEN: ManifestEntry = {
  * every 100th throwing an IOError. Its args are the playground's: the
  * example's own 2-second reads would stall a demo.
  */
-const ERROR_PRONE_ARGS: ErrorProneArgs = { sleepMs: 200, slowEvery: 10 };
+export const ERROR_PRONE_ARGS: ErrorProneArgs = { sleepMs: 200, slowEvery: 10 };
 
 const ERROR_PRONE: CustomEntry = {
   kind: 'custom',
