@@ -1,10 +1,12 @@
 /**
  * The datasets the dev page offers: manifests (the format in docs/guide.md) under
  * public/datasets/<name>/ (MNIST and shapes twice: packed in shards under
- * shards/, and one file per image), and the user's own folder (folder-source.svelte.ts).
- * Add an entry here to offer another manifest.
+ * shards/, and one file per image; bad images mixed with good ones), a custom
+ * dataset module whose samples are slow or fail (examples/), and the user's
+ * own folder (folder-source.svelte.ts). Add an entry here to offer another.
  */
-import { ImageDataset, type DataLoaderOptions } from '../loader/index.ts';
+import { CustomDataset, ImageDataset, type DataLoaderOptions } from '../loader/index.ts';
+import type { ErrorProneArgs } from '../../examples/error-prone-dataset.ts';
 
 interface EntryBase {
   id: string;
@@ -25,14 +27,45 @@ export interface FolderEntry extends EntryBase {
   kind: 'folder';
 }
 
-export type DatasetEntry = ManifestEntry | FolderEntry;
+/** A dataset module run in the workers (CustomDataset): it makes its samples, no files. */
+export interface CustomEntry extends EntryBase {
+  kind: 'custom';
+  /** A new CustomDataset; its `worker` and `module` are written out here so the bundler sees the module. */
+  open: () => CustomDataset;
+}
+
+export type DatasetEntry = ManifestEntry | CustomEntry | FolderEntry;
 
 export const FOLDER_ID = 'folder';
 
 /** A dataset ready to load, and the loader options it needs beyond the settings (a folder's output size). */
 export interface OpenedDataset {
-  dataset: ImageDataset;
+  dataset: ImageDataset | CustomDataset;
   options?: DataLoaderOptions;
+}
+
+/** An opened dataset of images (a manifest or a folder): what a view that draws images takes. */
+export interface OpenedImages extends OpenedDataset {
+  dataset: ImageDataset;
+}
+
+/** A dataset of another kind than the code opening it can show (a custom module where images are drawn). */
+export class DatasetKindError extends Error {
+  override name = 'DatasetKindError';
+  constructor(
+    readonly datasetId: string,
+    readonly kind: string,
+    readonly wanted: string,
+  ) {
+    super(`the dataset "${datasetId}" is a ${kind} dataset; this view needs ${wanted}`);
+  }
+}
+
+/** `opened` if it holds images, else a DatasetKindError naming it. */
+export function imagesOnly(opened: OpenedDataset): OpenedImages {
+  const { dataset } = opened;
+  if (dataset instanceof ImageDataset) return { ...opened, dataset };
+  throw new DatasetKindError(dataset.name, dataset.kind, 'images (a manifest or a folder)');
 }
 
 /**
@@ -48,6 +81,30 @@ const BROKEN: ManifestEntry = {
   manifest: `/__test__/broken/manifest.json?key=dev-${Date.now().toString(36)}`,
   split: 'train',
   description: "good 12×10 PNGs mixed with 404s, a 500, a refused fetch, HTML as .png, truncated files, bombs, a hang and invalid manifest items: try 'skip'",
+};
+
+/**
+ * The error-prone example (examples/error-prone-dataset.ts): 1,000 samples of
+ * 10 floats, every 10th one slow (100 to 300 ms, what timeoutMs can cut) and
+ * every 100th throwing an IOError. Its args are the playground's: the
+ * example's own 2-second reads would stall a demo.
+ */
+export const ERROR_PRONE_ARGS: ErrorProneArgs = { sleepMs: 200, slowEvery: 10 };
+
+const ERROR_PRONE: CustomEntry = {
+  kind: 'custom',
+  id: 'error-prone',
+  label: 'slow and failing samples',
+  description: 'a custom dataset module: 1,000 samples of 10 floats, every 10th slow (100 to 300 ms), every 100th throws an IOError',
+  open: () =>
+    CustomDataset.fromModule({
+      name: 'error-prone',
+      length: 1000,
+      sample: { shape: [10], dtype: 'float32' },
+      args: ERROR_PRONE_ARGS,
+      worker: () => new Worker(new URL('../../examples/error-prone-dataset.ts', import.meta.url), { type: 'module' }),
+      module: () => import('../../examples/error-prone-dataset.ts'),
+    }) as CustomDataset,
 };
 
 export const DATASETS: readonly DatasetEntry[] = [
@@ -91,6 +148,15 @@ export const DATASETS: readonly DatasetEntry[] = [
     split: 'train',
     description: 'the same 2,000 JPEGs, one request per image',
   },
+  {
+    kind: 'manifest',
+    id: 'bad-images',
+    label: 'bad images',
+    manifest: '/datasets/broken/manifest.json',
+    split: 'train',
+    description: "28 good 12×10 PNGs mixed with a 404, HTML saved as .png, truncated files, decompression bombs and invalid manifest items: try 'skip'",
+  },
+  ERROR_PRONE,
   ...(import.meta.env.DEV ? [BROKEN] : []),
   {
     kind: 'folder',
@@ -121,7 +187,9 @@ export function loadDataset(id: string): Promise<ImageDataset> {
   return loading;
 }
 
-/** Opens a bundled dataset by id; the dev page wraps this to add the folder. */
+/** Opens a bundled dataset by id (a manifest or a custom module); the dev page wraps this to add the folder. */
 export async function openBundled(id: string): Promise<OpenedDataset> {
+  const entry = datasetEntry(id);
+  if (entry.kind === 'custom') return { dataset: entry.open() };
   return { dataset: await loadDataset(id) };
 }
