@@ -56,8 +56,8 @@ export interface FitContext {
    */
   untilLost<T>(promise: Promise<T>): Promise<T>;
   lost(): GPUDeviceLostInfo | null;
-  /** One epoch of `loader`, or its first batches of at least `limit` samples. */
-  evaluate(loader: DataLoader, signal?: AbortSignal, limit?: number): Promise<Evaluation>;
+  /** One epoch of `loader`, or its first batches of at least `limit` samples; `detail` adds misclassified samples. */
+  evaluate(loader: DataLoader, options: { signal?: AbortSignal; limit?: number; detail?: boolean }): Promise<Evaluation>;
   /** The trainer's checkpoint name, or null when it saves none. */
   checkpoint: string | null;
   /** Saves the checkpoint, with the loader's state, if the trainer has one; its name. */
@@ -112,7 +112,7 @@ export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOp
       if (options.validation) {
         options.onPhase?.('evaluating');
         try {
-          event.validation = await ctx.untilLost(ctx.evaluate(options.validation, signal));
+          event.validation = await ctx.untilLost(ctx.evaluate(options.validation, { signal, detail: true }));
         } catch (error) {
           if (!signal?.aborted) throw error;
           result.status = 'aborted';
@@ -232,7 +232,7 @@ async function runEpoch(
         options.onPhase?.('evaluating');
         let evaluation: Evaluation;
         try {
-          evaluation = await ctx.untilLost(ctx.evaluate(validation, signal, options.evalSamples ?? 256));
+          evaluation = await ctx.untilLost(ctx.evaluate(validation, { signal, limit: options.evalSamples ?? 256 }));
         } catch (error) {
           if (signal?.aborted) return { ...run, aborted: true };
           throw error;

@@ -55,7 +55,7 @@ export interface EpochEvent {
   loss: number;
   /** Summed timings of the epoch's steps. */
   timing: StepTiming;
-  /** `validation` loader's result when given. */
+  /** `validation` loader's result when given, with its misclassified samples (`detail`). */
   validation?: Evaluation;
   /** Name of the checkpoint saved at the end of this epoch, when `checkpoint` is set. */
   checkpoint?: string;

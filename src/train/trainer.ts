@@ -4,7 +4,7 @@
  *
  *   const trainer = new Trainer({ model: 'mlp', learningRate: 1e-3 });
  *   const result = await trainer.fit(loader, { epochs: 3, signal, onStep, onEpoch });
- *   const { accuracy, confusion } = await trainer.evaluate(testLoader);
+ *   const { accuracy, confusion, misclassified } = await trainer.evaluate(testLoader, { detail: true });
  *   await trainer.save('mnist-mlp');  ...  await Trainer.load('mnist-mlp', { backend: 'webgl' });
  *
  * With `checkpoint` set, fit saves the weights with `loader.state()` at each
@@ -136,17 +136,22 @@ export class Trainer {
     });
   }
 
-  /** Loss, accuracy and confusion matrix over one epoch of `loader`. */
-  async evaluate(loader: DataLoader, options: { signal?: AbortSignal } = {}): Promise<Evaluation> {
+  /**
+   * Loss, accuracy and confusion matrix over one epoch of `loader`; with
+   * `detail`, also up to a dozen misclassified samples with their pixels.
+   */
+  async evaluate(loader: DataLoader, options: { signal?: AbortSignal; detail?: boolean } = {}): Promise<Evaluation> {
     return this.#exclusive('evaluate', async () => {
       await this.#ensureRunnable();
-      return this.#evaluate(loader, options.signal);
+      return this.#evaluate(loader, { signal: options.signal, detail: options.detail });
     });
   }
 
-  #evaluate(loader: DataLoader, signal?: AbortSignal, limit?: number): Promise<Evaluation> {
+  #evaluate(loader: DataLoader, options: { signal?: AbortSignal; limit?: number; detail?: boolean }): Promise<Evaluation> {
+    const { signal, limit, detail } = options;
     return evaluateModel(loader, {
       limit,
+      detail,
       current: () => ({ model: this.#model!, classes: this.#classes!.length, kind: this.#kind }),
       prepare: (batch) => this.#prepare(loader, batch),
       slices: (n, run) => this.#pacer.slices(n, run),
@@ -164,7 +169,7 @@ export class Trainer {
         this.#steps.step({ model: this.#model!, optimizer: this.#optimizer!, classes: this.#classes!.length, kind: this.#kind, pacer: this.#pacer }, input, readLoss),
       untilLost: (promise) => this.#device.until(promise),
       lost: () => this.#device.lost,
-      evaluate: (loader, signal, limit) => this.#evaluate(loader, signal, limit),
+      evaluate: (loader, options) => this.#evaluate(loader, options),
       checkpoint: this.checkpoint,
       saveCheckpoint: async (loaderState) => (this.checkpoint ? (await this.#save(this.checkpoint, loaderState)).name : undefined),
       addHistory: (epochs, steps) => {
