@@ -24,7 +24,9 @@ export interface BatchSnapshot {
 }
 
 export function snapshotBatch(batch: Batch, run: number): BatchSnapshot {
-  const [size, height, width, channels] = batch.shape;
+  const image = batch.shape.length === 4;
+  // A tensor or custom batch ([size, ...sample shape]) shows each sample's values as one grey row.
+  const [size, height, width, channels] = image ? batch.shape : [batch.size, 1, batch.images.length / Math.max(1, batch.size), 1];
   return {
     key: `${run}:${batch.epoch}:${batch.index}`,
     epoch: batch.epoch,
@@ -33,7 +35,7 @@ export function snapshotBatch(batch: Batch, run: number): BatchSnapshot {
     size,
     width,
     height,
-    rgba: toRgba(batch.images, size * height * width, channels),
+    rgba: image ? toRgba(batch.images, size * height * width, channels) : valuesToRgba(batch.images),
     labels: Array.from(batch.labels),
     indices: Array.from(batch.indices),
     at: performance.now(),
@@ -52,6 +54,23 @@ function toRgba(src: Uint8Array | Float32Array, pixels: number, channels: number
     out[d + 1] = channels >= 3 ? src[s + 1] * scale : r;
     out[d + 2] = channels >= 3 ? src[s + 2] * scale : r;
     out[d + 3] = channels === 4 ? src[s + 3] * scale : 255;
+  }
+  return out;
+}
+
+/** Any values -> grey RGBA bytes, the batch's smallest value black and its largest white. */
+function valuesToRgba(src: Uint8Array | Float32Array): Uint8ClampedArray<ArrayBuffer> {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of src) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const scale = max > min ? 255 / (max - min) : 0;
+  const out = new Uint8ClampedArray(src.length * 4);
+  for (let i = 0; i < src.length; i++) {
+    const g = (src[i] - min) * scale;
+    out.set([g, g, g, 255], i * 4);
   }
   return out;
 }

@@ -3,12 +3,13 @@
  * dataset picked, with the loader options the dataset needs beyond the
  * settings (a training family's input size, a folder's output size).
  */
-import { OptionError, type DataLoaderOptions, type ImageDataset } from '../loader/index.ts';
+import { ImageDataset, OptionError, type DataLoaderOptions, type LoaderDataset } from '../loader/index.ts';
 import type { OpenedDataset } from './datasets.ts';
 import { openSplits, trainFamily, untrainable } from './train-data.ts';
 
 export interface SimulatedSplits {
-  dataset: ImageDataset;
+  /** Images for training; in loader-only mode also a custom or tensor dataset (the error-prone module). */
+  dataset: LoaderDataset;
   /** The held-out split the Trainer evaluates on; null in loader-only mode. */
   test: ImageDataset | null;
   options?: DataLoaderOptions;
@@ -27,5 +28,6 @@ export async function openTrainData(datasetId: string): Promise<SimulatedSplits>
 /** Loader-only mode: any dataset, the folder and the broken corpus included. */
 export async function openLoaderData(datasetId: string, open: (id: string) => Promise<OpenedDataset>): Promise<SimulatedSplits> {
   const { dataset, options } = await open(datasetId);
-  return { dataset, test: null, options, classes: dataset.classes };
+  const classes = dataset instanceof ImageDataset ? dataset.classes : [];
+  return { dataset, test: null, options, classes };
 }

@@ -18,7 +18,7 @@
  * - The Trainer (model, optimizer state) lives across segments; each segment
  *   is one `fit` call, so its step counts add up here.
  */
-import { DataLoader, OptionError, type Batch, type DataLoaderOptions, type LoaderState } from '../loader/index.ts';
+import { DataLoader, OptionError, type Batch, type DataLoaderOptions, type ImageDataset, type LoaderState } from '../loader/index.ts';
 import type { Evaluation, StepTiming, Trainer } from '../train/index.ts';
 import { sleep, type ConsumerGate } from './consumer-gate.ts';
 import type { PlaygroundSettings } from './settings.svelte.ts';
@@ -136,12 +136,15 @@ export class Pipeline {
 
   #testOptions(): DataLoaderOptions {
     const { augment: _, ...options } = this.#options();
-    return { ...options, shuffle: false, numWorkers: Math.min(1, options.numWorkers ?? 0) };
+    return { ...options, shuffle: false, numWorkers: options.numWorkers === 0 ? 0 : 1, prefetchFactor: 2 };
   }
 
   /** The next loader: continuing `state` when its options allow, else that epoch's data from its start. */
   #open(state: LoaderState | null): DataLoader {
-    const { dataset } = this.input.splits;
+    // Typed as images: training only ever opens images (openTrainData), and the
+    // loader-only consumer and the batch strip read only what every batch has
+    // (snapshotBatch looks at the shape), so a custom dataset's batches pass too.
+    const dataset = this.input.splits.dataset as ImageDataset;
     let loader: DataLoader;
     if (!state) loader = new DataLoader(dataset, this.#options());
     else {
