@@ -15,6 +15,9 @@ export interface StepTotals {
 
 const zero = (): StepTotals => ({ steps: 0, waitMs: 0, computeMs: 0, pausedMs: 0 });
 
+/** The headline judges the last this-many steps: a live change (more workers) shows within seconds. */
+export const RECENT_STEPS = 50;
+
 export class SessionFigures {
   /** Steps over the model's whole history (a resumed run continues its checkpoint's count), 1-based. */
   step = $state(0);
@@ -28,6 +31,8 @@ export class SessionFigures {
   /** The whole test split's accuracy at the latest epoch end. */
   epochAccuracy = $state<number | null>(null);
   totals = $state.raw<StepTotals>(zero());
+  /** The same sums over the last RECENT_STEPS steps only. */
+  recent = $state.raw<StepTotals>(zero());
   /** The recorder version last copied into the session's series. */
   seriesVersion = -1;
 
@@ -35,6 +40,8 @@ export class SessionFigures {
   #loss: number | null = null;
   #accuracy: number | null = null;
   #totals = zero();
+  /** The last RECENT_STEPS steps' [waitMs, computeMs, pausedMs], oldest first. */
+  #window: [number, number, number][] = [];
 
   addStep(info: StepInfo): void {
     this.#pending = info;
@@ -45,6 +52,8 @@ export class SessionFigures {
     t.waitMs += info.waitMs;
     t.computeMs += info.computeMs;
     t.pausedMs += info.pausedMs;
+    this.#window.push([info.waitMs, info.computeMs, info.pausedMs]);
+    if (this.#window.length > RECENT_STEPS) this.#window.shift();
   }
 
   evaluated(accuracy: number, samples: number, epochEnd: boolean, step: number): void {
@@ -61,6 +70,14 @@ export class SessionFigures {
     this.loss = this.#loss;
     this.trainAccuracy = this.#accuracy;
     this.totals = { ...this.#totals };
+    const recent = zero();
+    for (const [wait, compute, paused] of this.#window) {
+      recent.steps++;
+      recent.waitMs += wait;
+      recent.computeMs += compute;
+      recent.pausedMs += paused;
+    }
+    this.recent = recent;
   }
 
   reset(): void {
@@ -68,6 +85,8 @@ export class SessionFigures {
     this.#loss = null;
     this.#accuracy = null;
     this.#totals = zero();
+    this.#window = [];
+    this.recent = zero();
     this.step = 0;
     this.epoch = 0;
     this.loss = null;

@@ -4,25 +4,11 @@
  * training run. What a change does while a run goes on is the session's
  * business (session-keys.ts says which changes need what).
  */
-import type { Augmentation, DataLoaderOptions } from '../loader/index.ts';
-import { DATASETS } from './datasets.ts';
+import type { DataLoaderOptions } from '../loader/index.ts';
+import { AUGMENT_RECIPES } from './augment-recipes.ts';
 import { DEFAULT_VALUES, type PlaygroundValues } from './playground-values.ts';
 
 export const MAX_WORKERS = 4;
-
-/** The loader's `augment` list each named recipe stands for (torchvision's transforms). */
-export const AUGMENT_RECIPES: Record<PlaygroundValues['augment'], Augmentation[]> = {
-  none: [],
-  flip: [{ type: 'RandomHorizontalFlip' }],
-  'crop-flip': [{ type: 'RandomCrop', padding: 2 }, { type: 'RandomHorizontalFlip' }],
-  jitter: [{ type: 'ColorJitter', brightness: 0.4, contrast: 0.4 }],
-};
-
-/** `?dataset=<id>` picks the dataset the page opens on; else the default (real MNIST digits). */
-function initialDataset(): string {
-  const wanted = new URLSearchParams(globalThis.location?.search ?? '').get('dataset');
-  return DATASETS.some((d) => d.id === wanted) ? wanted! : DEFAULT_VALUES.dataset;
-}
 
 export class PlaygroundSettings implements PlaygroundValues {
   dataset = $state(DEFAULT_VALUES.dataset);
@@ -49,7 +35,7 @@ export class PlaygroundSettings implements PlaygroundValues {
   stepMs = $state(DEFAULT_VALUES.stepMs);
 
   constructor(values: Partial<PlaygroundValues> = {}) {
-    this.set({ dataset: initialDataset(), ...values });
+    this.set(values); // the page passes what its URL says (url-state.ts)
   }
 
   /** Sets every field given (a preset, the URL, run history's "run again"). */
