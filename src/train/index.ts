@@ -6,7 +6,7 @@ export { PRESETS, preset, type InputShape, type Preset, type PresetName } from '
 export type { UploadPath } from './upload.ts';
 export { loaderAsTfDataset, type TfDatasetElement, type TfDatasetOptions } from './tf-dataset.ts';
 export type { Evaluation } from './evaluate.ts';
-export { MAX_MISCLASSIFIED, type EvalDetail, type MisclassifiedSample } from './misclassified.ts';
+export { type EvalDetail, type MisclassifiedSample } from './misclassified.ts';
 export type { EpochEvent, EvalEvent, FitOptions, FitResult, StepEvent, StepTiming } from './fit-types.ts';
 export type { CheckpointInfo, CheckpointRecord } from './checkpoints.ts';
 export { BackendError, CheckpointError, DeviceLostError } from './errors.ts';

@@ -110,8 +110,9 @@ async function dropFolder(page: Page, testId: string, dir: string): Promise<void
 
 /** One fast epoch per run: no consumer delay, so a run ends by itself. */
 async function oneEpochRuns(page: Page): Promise<void> {
+  await page.getByTestId('consumer').selectOption('simulated');
   await page.getByTestId('epochs').fill('1');
-  await page.getByTestId('delay').fill('0');
+  await page.getByTestId('step-ms').fill('0');
 }
 
 /** Checks the finished epoch over the picked folder: each delivered sample's class, and the skipped file. */
@@ -168,6 +169,8 @@ test.describe('the dev page with your own folder', () => {
   test('dropping a folder walks it, shows its empty folders as empty classes, and loads it', async ({ page }) => {
     const errors = watchErrors(page);
     await page.goto('/?dataset=fixtures');
+    // On another dataset the folder panel is folded away: a user opens it, then drops.
+    await page.locator('summary', { hasText: 'Your folder' }).click();
     await dropFolder(page, 'folder-drop', picked.dir);
     await expect(page.getByTestId('folder-status')).toHaveText('pets: 6 images in 2 classes');
     await expect(page.getByTestId('folder-class')).toHaveText(['cat 3', 'dog 3']);
