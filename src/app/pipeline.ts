@@ -18,11 +18,12 @@
  * - The Trainer (model, optimizer state) lives across segments; each segment
  *   is one `fit` call, so its step counts add up here.
  */
-import { DataLoader, OptionError, type Batch, type DataLoaderOptions, type ImageDataset, type LoaderState } from '../loader/index.ts';
+import { DataLoader, ImageDataset, OptionError, type Batch, type DataLoaderOptions, type LoaderEnvironment, type LoaderState } from '../loader/index.ts';
 import type { Evaluation, StepTiming, Trainer } from '../train/index.ts';
 import { sleep, type ConsumerGate } from './consumer-gate.ts';
 import type { PlaygroundSettings } from './settings.svelte.ts';
 import type { SimulatedSplits } from './pipeline-data.ts';
+import { latencyEnvironment } from './simulated-latency.ts';
 
 /** Steps between mid-epoch checkpoints: closing the tab loses at most this many. */
 export const SAVE_EVERY = 20;
@@ -139,23 +140,30 @@ export class Pipeline {
     return { ...options, shuffle: false, numWorkers: options.numWorkers === 0 ? 0 : 1, prefetchFactor: 2 };
   }
 
+  /** The simulated slow network, on image datasets (a custom dataset's workers run its own module). */
+  #environment(): LoaderEnvironment | undefined {
+    const { latencyMs, jitterMs } = this.input.settings;
+    return this.input.splits.dataset instanceof ImageDataset ? latencyEnvironment({ latencyMs, jitterMs }) : undefined;
+  }
+
   /** The next loader: continuing `state` when its options allow, else that epoch's data from its start. */
   #open(state: LoaderState | null): DataLoader {
     // Typed as images: training only ever opens images (openTrainData), and the
     // loader-only consumer and the batch strip read only what every batch has
     // (snapshotBatch looks at the shape), so a custom dataset's batches pass too.
     const dataset = this.input.splits.dataset as ImageDataset;
+    const env = this.#environment();
     let loader: DataLoader;
-    if (!state) loader = new DataLoader(dataset, this.#options());
+    if (!state) loader = new DataLoader(dataset, this.#options(), env);
     else {
       try {
-        loader = new DataLoader(dataset, { ...this.#options(), resumeFrom: state });
+        loader = new DataLoader(dataset, { ...this.#options(), resumeFrom: state }, env);
       } catch (error) {
         // Only a refused state starts the data over; any other bad option is the run's error.
         if (!(error instanceof OptionError) || !error.message.includes('resumeFrom')) throw error;
         this.#epochBase += state.epoch;
         this.input.events.note(`epoch ${this.#epochBase + 1} starts its data over: ${error.message}`);
-        loader = new DataLoader(dataset, this.#options());
+        loader = new DataLoader(dataset, this.#options(), env);
       }
     }
     this.loader = loader;

@@ -42,10 +42,10 @@ export const PRESETS: readonly Preset[] = [
     id: 'slow-network',
     title: 'Slow network: latency hidden by prefetching',
     lesson:
-      'Every image now arrives 40 to 80 ms late, like a distant server (simulated). ' +
-      'With 4 workers and a prefetch factor of 4, up to 16 batches load while the model trains, so the wait hides behind the steps: the ring stays full. ' +
-      'Set the prefetch factor to 1 and watch the ring drain and the red share come back.',
-    values: { dataset: 'mnist', numWorkers: 4, prefetchFactor: 4, latencyMs: 40, jitterMs: 40, epochs: 1 },
+      'Every image now arrives 40 to 80 ms late, like a distant server, and each step takes 100 ms more, like a bigger model (both simulated). ' +
+      'Each worker keeps 8 images in flight, so 4 workers load a batch about every 60 ms, faster than the model takes one: the wait hides behind the steps and the ring stays full. ' +
+      'Set numWorkers to 1: one worker needs about 240 ms a batch, the ring drains and the red share comes back.',
+    values: { dataset: 'mnist', numWorkers: 4, prefetchFactor: 2, latencyMs: 40, jitterMs: 40, extraComputeMs: 100, epochs: 1 },
   },
   {
     id: 'small-files',

@@ -60,7 +60,7 @@ describe('url state', () => {
     const r = fromSearch('?workers=99&batch=abc&prefetch=&lr=0&shuffle=maybe&dataset=cifar&model=resnet&colour=red&workers2=1&epochs=2&seed=1.5');
     expect(r.values).toEqual({ ...DEFAULT_VALUES, epochs: 2 });
     expect(r.warnings).toEqual([
-      'workers: numWorkers must be a whole number from 0 to 8; got 99; kept 2',
+      'workers: numWorkers must be a whole number from 0 to 16; got 99; kept 2',
       'batch: batchSize must be a whole number from 1 to 1024; got "abc"; kept 32',
       'prefetch: prefetchFactor must be a whole number from 1 to 16; got ""; kept 2',
       'lr: learningRate must be a number above 0 and at most 10; got 0; kept 0.001',
@@ -87,7 +87,7 @@ describe('url state', () => {
     expect(r.preset).toBe('slow-network');
     expect(r.warnings).toEqual([]);
     expect(r.values).toEqual({ ...DEFAULT_VALUES, ...presetValues('slow-network'), numWorkers: 1, latencyMs: 100 });
-    expect(r.values.prefetchFactor).toBe(4); // from the preset, not overridden
+    expect(r.values.extraComputeMs).toBe(100); // from the preset, not overridden
   });
 
   it("writes a preset's link as the preset and only what differs from it, and round-trips it", () => {
