@@ -8,8 +8,6 @@ import type { DataLoaderOptions } from '../loader/index.ts';
 import { AUGMENT_RECIPES } from './augment-recipes.ts';
 import { DEFAULT_VALUES, type PlaygroundValues } from './playground-values.ts';
 
-export const MAX_WORKERS = 4;
-
 export class PlaygroundSettings implements PlaygroundValues {
   dataset = $state(DEFAULT_VALUES.dataset);
   consumer = $state(DEFAULT_VALUES.consumer);

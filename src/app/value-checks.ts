@@ -17,8 +17,8 @@ type Rule =
 /** The model presets of src/train/models.ts (kept here as names so the page's URL code does not import tfjs). */
 export const MODEL_NAMES = ['linear', 'mlp', 'cnn', 'cnn-tiny'] as const;
 
-/** The playground offers up to this many workers (each is a thread: a laptop has 4 to 8 cores). */
-export const MAX_PLAYGROUND_WORKERS = 8;
+/** A link may ask for up to this many workers (each is a thread); the picker offers up to the device's cores. */
+export const MAX_PLAYGROUND_WORKERS = 16;
 
 export const RULES: { readonly [K in keyof PlaygroundValues]: Rule } = {
   dataset: { kind: 'dataset' },
