@@ -104,17 +104,19 @@ function loaderCall(v: PlaygroundValues, skipping: boolean): string[] {
   return [...notes, '# in_order needs torch >= 2.6.', `loader = DataLoader(dataset, ${args.join(', ')})`];
 }
 
-const DEVICES: Record<PlaygroundValues['backend'], string> = {
-  auto: '"cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"',
-  webgpu: '"cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"  # the browser\'s WebGPU: here, the GPU',
-  webgl: '"cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"  # the browser\'s WebGL: here, the GPU',
-  cpu: '"cpu"',
+const ANY_GPU = '"cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"';
+/** torch.device's argument, and a comment after the call's closing parenthesis. */
+const DEVICES: Record<PlaygroundValues['backend'], [string, string]> = {
+  auto: [ANY_GPU, ''],
+  webgpu: [ANY_GPU, "  # the browser's WebGPU: here, the GPU"],
+  webgl: [ANY_GPU, "  # the browser's WebGL: here, the GPU"],
+  cpu: ['"cpu"', ''],
 };
 
 function trainLoop(v: PlaygroundValues, skipping: boolean): string[] {
   const optimizer = v.optimizer === 'adam' ? 'torch.optim.Adam' : 'torch.optim.SGD';
   return [
-    `device = torch.device(${DEVICES[v.backend]})`,
+    `device = torch.device(${DEVICES[v.backend][0]})${DEVICES[v.backend][1]}`,
     'model, optimizer, loss_fn = None, None, nn.CrossEntropyLoss()  # the loss applies the softmax to the logits',
     `for epoch in range(${v.epochs}):`,
     '    waited = worked = total_loss = 0.0',

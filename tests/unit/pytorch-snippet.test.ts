@@ -36,6 +36,16 @@ describe('Copy as PyTorch', () => {
     expect(script).toContain('for epoch in range(3):');
   });
 
+  it('parses for every backend, each device comment after the call it annotates', () => {
+    for (const backend of ['auto', 'webgpu', 'webgl', 'cpu'] as const) {
+      const script = snippet({ backend });
+      expect(pythonSyntaxError(script), backend).toBe('');
+      expect(script.split('\n').find((l) => l.trimStart().startsWith('device = torch.device('))!.trim()).toMatch(
+        backend === 'cpu' ? /^device = torch\.device\("cpu"\)$/ : /^device = torch\.device\(.*"cpu"\)(  # the browser's \w+: here, the GPU)?$/,
+      );
+    }
+  });
+
   it('leaves out prefetch_factor and timeout with num_workers=0, which PyTorch refuses', () => {
     const script = snippet({ numWorkers: 0, timeoutMs: 1000 });
     expect(pythonSyntaxError(script)).toBe('');
