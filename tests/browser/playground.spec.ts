@@ -4,7 +4,10 @@
  * the training run everywhere: samples/s and loss, the step row's waits and
  * computes, the ring and the worker lanes. A loader change mid-run reopens the
  * loader and the same model trains on; Pause holds the step while the ring fills.
+ * A preset's link opens with its settings, stopped runs are kept across a
+ * reload and compare side by side, and "Copy as PyTorch" gives Python that parses.
  */
+import { execFileSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { watchErrors } from './page-errors.ts';
 
@@ -97,5 +100,55 @@ test('Start trains on the default settings, and every view shows that one run; a
   await expect(page.getByTestId('status')).toHaveText('stopped');
   await expect(page.getByTestId('error')).toHaveCount(0); // a Stop is no error
   await expect(page.getByTestId('note')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+/** Starts a run, lets it take `steps` steps, stops it. */
+async function runFor(page: Page, steps: number): Promise<void> {
+  await page.getByTestId('start-button').click();
+  await expect.poll(() => number(page, 'step'), { timeout: 60_000 }).toBeGreaterThanOrEqual(steps);
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('stopped');
+}
+
+test('a preset link opens with its settings; stopped runs survive a reload and compare; Copy as PyTorch parses as Python', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  const errors = watchErrors(page);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/?preset=slow-network&backend=webgl');
+  await expect(page.getByTestId('preset-slow-network')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('preset-lesson')).toContainText('Set numWorkers to 1');
+  await expect(page.getByTestId('workers-4')).toBeChecked();
+  await expect(page.getByTestId('latency')).toHaveValue('40');
+  await expect(page.getByTestId('jitter')).toHaveValue('40');
+  await expect(page.getByTestId('extra-compute')).toHaveValue('100');
+
+  await runFor(page, 4);
+  // One worker: 8 reads in flight, each at least 40 ms late, so at most 200 samples/s reach the model.
+  await page.getByTestId('workers-1').check({ force: true });
+  await expect(page).toHaveURL(/workers=1/);
+  await runFor(page, 4);
+  const oneWorker = await number(page, 'samples-per-sec');
+  expect(oneWorker).toBeGreaterThan(0);
+  expect(oneWorker).toBeLessThanOrEqual(200);
+
+  await page.reload();
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
+  await expect(page.getByTestId('run-row').nth(0)).toContainText('1 / 2'); // newest first: numWorkers / prefetchFactor
+  await expect(page.getByTestId('run-row').nth(1)).toContainText('4 / 2');
+  for (const box of await page.getByTestId('run-row').getByRole('checkbox').all()) await box.check();
+  await expect(page.getByTestId('run-compare')).toBeVisible();
+  await expect(page.getByTestId('compare-setting').filter({ hasText: 'numWorkers' })).toHaveText(/numWorkers\s*1\s*4|numWorkers\s*4\s*1/);
+  await page.getByTestId('run-compare').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/desktop-light-compare.png`, fullPage: true });
+
+  await page.getByTestId('copy-pytorch').click();
+  await expect(page.getByTestId('copy-pytorch-status')).toContainText('copied');
+  const python = await page.evaluate(() => navigator.clipboard.readText());
+  expect(python).toContain('num_workers=1');
+  expect(python).toContain('SimulatedLatency(dataset, 40, 40)');
+  // Parses as Python: ast.parse raises (and python3 exits 1) on a syntax error.
+  execFileSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: python });
   expect(errors).toEqual([]);
 });
