@@ -71,6 +71,20 @@ interface FitState {
   sinceRead: number;
   /** When the held-out slice was last evaluated (or the fit started). */
   lastEval: number;
+  /** Training time before the next slice: evalEveryMs, or EVAL_GAP_FACTOR times the last slice's time if longer. */
+  evalGapMs: number;
+}
+
+/**
+ * A slice that takes d ms waits at least this many times d of training before
+ * the next one, so evaluating stays under a fifth of the run where the device
+ * is slow (a software adapter can take seconds per slice).
+ */
+const EVAL_GAP_FACTOR = 4;
+
+/** The training time before the next slice, after one that took `evalMs`; evalEveryMs 0 means after every step. */
+export function nextEvalGap(evalEveryMs: number, evalMs: number): number {
+  return evalEveryMs > 0 ? Math.max(evalEveryMs, EVAL_GAP_FACTOR * evalMs) : 0;
 }
 
 interface EpochRun {
@@ -97,7 +111,7 @@ export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOp
   checkEvalOptions(options);
   const result: FitResult = { status: 'completed', epochs: 0, steps: 0, samples: 0, losses: [], epochLog: [], timing: zeroTiming() };
   const { signal } = options;
-  const state: FitState = { sinceRead: 0, lastEval: performance.now() };
+  const state: FitState = { sinceRead: 0, lastEval: performance.now(), evalGapMs: options.evalEveryMs ?? 0 };
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const run = await runEpoch(ctx, loader, epoch, options, result, state);
@@ -228,8 +242,9 @@ async function runEpoch(
       onStep?.(event);
       listenerMs = performance.now() - end;
       const { validation, evalEveryMs } = options;
-      if (validation && evalEveryMs !== undefined && performance.now() - state.lastEval >= evalEveryMs) {
+      if (validation && evalEveryMs !== undefined && performance.now() - state.lastEval >= state.evalGapMs) {
         options.onPhase?.('evaluating');
+        const evalStart = performance.now();
         let evaluation: Evaluation;
         try {
           evaluation = await ctx.untilLost(ctx.evaluate(validation, { signal, limit: options.evalSamples ?? 256 }));
@@ -240,6 +255,7 @@ async function runEpoch(
         options.onEval?.({ step, epoch, ...evaluation });
         options.onPhase?.('training');
         state.lastEval = performance.now();
+        state.evalGapMs = nextEvalGap(evalEveryMs, state.lastEval - evalStart);
         boundary = state.lastEval; // an evaluation is not step time
         listenerMs = 0; // nor is the listener before it: the new boundary comes after both
       }

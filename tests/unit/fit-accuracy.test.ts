@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '../../src/loader/index.ts';
 import { Trainer } from '../../src/train/index.ts';
+import { nextEvalGap } from '../../src/train/fit-loop.ts';
 import { memDataset } from './support/fake-reader.ts';
 import { MODES, openLoader } from './support/loader-harness.ts';
 
@@ -65,6 +66,12 @@ describe('accuracy during training', () => {
     const slice = openLoader(MODES[0], memDataset(8, SHAPE, 3), { batchSize: 4, image: SHAPE }).loader;
     expect(evals[5].accuracy).toBeCloseTo((await trainer.evaluate(slice)).accuracy, 12);
     trainer.dispose();
+  });
+
+  it('spaces the slices by evalEveryMs, or by 4 times the last slice\'s time when that is longer; 0 means every step', () => {
+    expect(nextEvalGap(3000, 200)).toBe(3000);
+    expect(nextEvalGap(3000, 1500)).toBe(6000); // a slow device: evaluating stays under a fifth of the run
+    expect(nextEvalGap(0, 1500)).toBe(0);
   });
 
   it('refuses evalEveryMs without a validation loader to take the slice from', async () => {
