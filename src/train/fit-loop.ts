@@ -73,6 +73,8 @@ interface FitState {
   lastEval: number;
   /** Training time before the next slice: evalEveryMs, or EVAL_GAP_FACTOR times the last slice's time if longer. */
   evalGapMs: number;
+  /** Slices evaluated so far in this fit. */
+  slices: number;
 }
 
 /**
@@ -111,7 +113,7 @@ export async function runFit(ctx: FitContext, loader: DataLoader, options: FitOp
   checkEvalOptions(options);
   const result: FitResult = { status: 'completed', epochs: 0, steps: 0, samples: 0, losses: [], epochLog: [], timing: zeroTiming() };
   const { signal } = options;
-  const state: FitState = { sinceRead: 0, lastEval: performance.now(), evalGapMs: options.evalEveryMs ?? 0 };
+  const state: FitState = { sinceRead: 0, lastEval: performance.now(), evalGapMs: options.evalEveryMs ?? 0, slices: 0 };
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const run = await runEpoch(ctx, loader, epoch, options, result, state);
@@ -255,7 +257,8 @@ async function runEpoch(
         options.onEval?.({ step, epoch, ...evaluation });
         options.onPhase?.('training');
         state.lastEval = performance.now();
-        state.evalGapMs = nextEvalGap(evalEveryMs, state.lastEval - evalStart);
+        // The first slice also compiles the evaluation's kernels: its time says little about the next one's.
+        state.evalGapMs = ++state.slices === 1 ? evalEveryMs : nextEvalGap(evalEveryMs, state.lastEval - evalStart);
         boundary = state.lastEval; // an evaluation is not step time
         listenerMs = 0; // nor is the listener before it: the new boundary comes after both
       }
