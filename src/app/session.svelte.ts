@@ -15,32 +15,28 @@
  * one. Stopping is not an error: its status says 'stopped' and a reason other
  * than the Stop button is a neutral note.
  */
-import { ringSlotCount, type DataLoader, type LoaderState, type LoaderStats, type RingMode } from '../loader/index.ts';
+import { ringSlotCount, type DataLoader, type LoaderState } from '../loader/index.ts';
 import type { Trainer } from '../train/index.ts';
-import { snapshotBatch, type BatchSnapshot } from './batch-snapshot.ts';
 import { ConsumerGate } from './consumer-gate.ts';
 import { DATASETS, openBundled, type OpenedDataset } from './datasets.ts';
 import { describeFailure, type Failure } from './failure.ts';
-import { pageIsolation } from './isolation.ts';
 import { openLoaderData, openTrainData } from './pipeline-data.ts';
 import { Pipeline, type StepInfo } from './pipeline.ts';
 import { clearSavedRun, loadSavedRun, saveRun, type SavedRun } from './resume-store.ts';
 import { RunRecorder } from './run-recorder.ts';
-import { emptySeries, type EvalDetail, type RunRecord, type RunSeries } from './run-record.ts';
+import { evalDetailOf, startingPoint } from './run-start.ts';
+import type { EvalDetail, RunRecord } from './run-record.ts';
 import { SessionFigures } from './session-figures.svelte.ts';
+import { SessionLive } from './session-live.svelte.ts';
 import { LIVE_LOADER_KEYS, NEXT_START_KEYS, positionKey } from './session-keys.ts';
 import type { PlaygroundValues } from './playground-values.ts';
 import type { PlaygroundSettings } from './settings.svelte.ts';
-import { NO_RATES, StatsMeter, type Rates } from './stats-meter.ts';
 import { TraceBuffer } from './trace-buffer.ts';
 import { datasetOfCheckpoint, epochsProblem } from './train-data.ts';
 import { TrainHub } from './train-hub.svelte.ts';
 
 export type SessionStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
 
-const POLL_MS = 200;
-/** The batch strip is refreshed at most this often: a snapshot copies the batch's pixels. */
-const STRIP_EVERY_MS = 300;
 const STOP_BUTTON = 'stopped';
 
 export class PlaygroundSession {
@@ -49,25 +45,17 @@ export class PlaygroundSession {
   failure = $state.raw<Failure | null>(null);
   /** Neutral lines: why a run stopped, where a resume continued, which settings wait for the next Start. */
   notes = $state.raw<string[]>([]);
-  mode = $state<RingMode>(pageIsolation().expectedMode);
-  slots = $state(0);
-  epochLength = $state(0);
   classes = $state.raw<readonly string[]>([]);
-  /** The current batch of the run, newest first (a few). */
-  recent = $state.raw<BatchSnapshot[]>([]);
-  stats = $state.raw<LoaderStats | null>(null);
-  rates = $state.raw<Rates>(NO_RATES);
-  series = $state.raw<RunSeries>(emptySeries());
   evalDetail = $state.raw<EvalDetail | null>(null);
   runName = $state<string | null>(null);
-  /** How long the consumer has been waiting for its next batch, when over a second (a stall worth saying). */
-  stalledMs = $state(0);
   /** Paused and the consumer stopped at the gate: the step after which it holds. */
   heldAfter = $state<number | null>(null);
   /** The loader-only run's saved position (this visit or an earlier one). */
   saved = $state.raw<SavedRun | null>(loadSavedRun());
   readonly figures = new SessionFigures();
   readonly trace = new TraceBuffer();
+  /** The loader's live figures, the batch strip and the series, polled a few times a second. */
+  readonly live = new SessionLive(this.figures, this.trace, () => ({ loader: this.#pipeline?.loader ?? null, recorder: this.#recorder, running: this.status === 'running' }));
   readonly hub: TrainHub;
   readonly running = $derived(this.status === 'starting' || this.status === 'running' || this.status === 'paused');
   /** Called once per run that got going, with its record (run history keeps it). */
@@ -77,12 +65,6 @@ export class PlaygroundSession {
   #pipeline: Pipeline | null = null;
   #gate: ConsumerGate | null = null;
   #recorder: RunRecorder | null = null;
-  #meter = new StatsMeter();
-  #poll: ReturnType<typeof setInterval> | undefined;
-  #run = 0;
-  #lastStrip = 0;
-  #openedAt = 0;
-  #snapshots = 0;
   /** The settings the run started with, and those the current loader was opened with. */
   #startValues: PlaygroundValues | null = null;
   #openedValues: PlaygroundValues | null = null;
@@ -97,7 +79,7 @@ export class PlaygroundSession {
 
   /** The ring and lanes the settings would make, before a run has any. */
   get plannedSlots(): number {
-    return this.stats ? this.slots : ringSlotCount(this.settings.numWorkers, this.settings.prefetchFactor);
+    return this.live.stats ? this.live.slots : ringSlotCount(this.settings.numWorkers, this.settings.prefetchFactor);
   }
 
   /** The loader-only saved position, when it belongs to the current settings and nothing runs. */
@@ -123,7 +105,6 @@ export class PlaygroundSession {
   async start(resume: string | 'position' | null = null): Promise<void> {
     const position = resume === 'position' ? (this.resumable?.state ?? null) : null;
     this.#end(STOP_BUTTON);
-    const run = ++this.#run;
     const abort = new AbortController();
     this.#abort = abort;
     const s = this.settings;
@@ -141,28 +122,22 @@ export class PlaygroundSession {
       const splits = train ? await openTrainData(s.dataset) : await openLoaderData(s.dataset, this.open);
       if (abort.signal.aborted) return;
       this.classes = splits.classes;
-      let state: LoaderState | null = position;
-      let stepOffset = 0;
-      if (train) {
-        const made = await this.hub.trainer(resume !== 'position' ? resume : null);
-        trainer = made.trainer;
-        if (abort.signal.aborted) return;
-        this.runName = made.runName;
-        state = made.state;
-        stepOffset = made.stepOffset;
-        if (state && state.epoch >= s.epochs) {
-          // A finished run resumed trains `epochs` more from where its data stands.
-          s.epochs = state.epoch + s.epochs;
-          this.#note(`the checkpoint had finished its epochs: training on to epoch ${s.epochs}`);
-        } else if (state) this.#note(`continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}`);
-      } else if (state) this.#note(`continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}`);
+      const made = train ? await this.hub.trainer(resume !== 'position' ? resume : null) : null;
+      trainer = made?.trainer ?? null;
+      if (abort.signal.aborted) return;
+      this.runName = made?.runName ?? null;
+      const state = made ? made.state : position;
+      const stepOffset = made?.stepOffset ?? 0;
+      const start = startingPoint(state, s.epochs, train);
+      s.epochs = start.epochs;
+      if (start.note) this.#note(start.note);
       this.figures.step = stepOffset;
       const gate = new ConsumerGate({
-        onBatch: (b) => this.#onBatch(b, run),
+        onBatch: (b) => this.live.batch(b),
         extraComputeMs: () => s.extraComputeMs,
         onHeld: () => {
           if (this.#abort !== abort) return;
-          this.#publish();
+          this.live.publish();
           this.heldAfter = this.figures.step;
         },
       });
@@ -177,15 +152,16 @@ export class PlaygroundSession {
         resumeFrom: state,
         stepOffset,
         events: {
-          loaderOpened: (loader) => this.#opened(loader),
+          loaderOpened: (loader) => {
+            this.#openedValues = s.values();
+            this.live.opened(loader);
+          },
           step: (info) => this.#abort === abort && this.#onStep(info),
           evaluated: (e, epochEnd) => {
             if (this.#abort !== abort) return;
             this.#recorder?.accuracy(epochEnd ? 'epochAccuracy' : 'testAccuracy', e.accuracy);
             this.figures.evaluated(e.accuracy, e.samples, epochEnd, this.figures.step);
-            const detail = e as Partial<EvalDetail>;
-            if (detail.confusion && detail.misclassified) this.evalDetail = { confusion: detail.confusion, misclassified: detail.misclassified };
-            else if (detail.confusion) this.evalDetail = { confusion: detail.confusion, misclassified: [] };
+            this.evalDetail = evalDetailOf(e) ?? this.evalDetail;
           },
           phase: (phase) => this.#abort === abort && (this.phase = phase),
           note: (text) => this.#abort === abort && this.#note(text),
@@ -211,11 +187,11 @@ export class PlaygroundSession {
     } finally {
       trainer?.dispose();
       if (this.#abort === abort) {
-        this.#sample();
-        this.#publish();
+        this.live.sample();
+        this.live.publish();
         const recorder = this.#recorder;
         if (recorder && recorder.steps > 0) this.onRunEnd(recorder.record(ended, train ? (this.hub.choice?.name ?? null) : null));
-        this.#stopPolling();
+        this.live.stopPolling();
         this.#abort = null;
         this.#pipeline = null;
         if (train) void this.hub.refresh();
@@ -250,7 +226,6 @@ export class PlaygroundSession {
     this.#end(STOP_BUTTON); // the run writes nothing more, and records nothing
     this.status = 'idle';
     this.#resetView();
-    this.figures.reset();
   }
 
   /**
@@ -266,9 +241,9 @@ export class PlaygroundSession {
     this.#pipeline.reopen();
   }
 
-  /** The dataset or the consumer changed: a running run starts again on it. */
+  /** The dataset or the consumer changed (or a folder was picked): a running or failed run starts again on it. */
   restart(): void {
-    if (this.running) void this.start();
+    if (this.running || this.status === 'error') void this.start();
   }
 
   /** Says once, while a run goes on, that a setting waits for the next Start. */
@@ -294,51 +269,6 @@ export class PlaygroundSession {
     if (info.checkpoint) void this.hub.refresh();
   }
 
-  #onBatch(batch: Parameters<typeof snapshotBatch>[0], run: number): void {
-    const now = performance.now();
-    if (now - this.#lastStrip < STRIP_EVERY_MS) return;
-    this.#lastStrip = now;
-    this.recent = [snapshotBatch(batch, ++this.#snapshots), ...this.recent].slice(0, 4); // a unique key even when an epoch starts over
-  }
-
-  #opened(loader: DataLoader): void {
-    this.#openedAt = performance.now();
-    this.#openedValues = this.settings.values();
-    this.mode = loader.mode;
-    this.slots = loader.slots;
-    this.epochLength = loader.length;
-    this.figures.stepsPerEpoch = loader.length;
-    loader.onTrace((event) => this.trace.addTrace(event));
-    this.#meter.reset();
-    clearInterval(this.#poll);
-    this.#poll = setInterval(() => {
-      this.#sample();
-      this.#publish();
-    }, POLL_MS);
-    this.#sample();
-  }
-
-  #sample(): void {
-    const loader = this.#pipeline?.loader;
-    if (!loader) return;
-    const stats = loader.stats();
-    this.stats = stats;
-    const since = this.trace.lastStep?.end ?? this.#openedAt;
-    const stalled = this.status === 'running' ? performance.now() - since : 0;
-    this.stalledMs = stalled > 1000 ? stalled : 0;
-    this.rates = this.#meter.add(stats, performance.now());
-  }
-
-  /** Copies what the run recorded into reactive state (a few times a second, not per step). */
-  #publish(): void {
-    const recorder = this.#recorder;
-    if (recorder && recorder.version !== this.figures.seriesVersion) {
-      this.figures.seriesVersion = recorder.version;
-      this.series = { ...recorder.series, loss: [...recorder.series.loss] };
-    }
-    this.figures.publish();
-  }
-
   #savePosition(state: LoaderState): void {
     this.saved = { key: positionKey(this.settings), state, savedAt: Date.now() };
     saveRun(this.saved);
@@ -348,33 +278,21 @@ export class PlaygroundSession {
     if (!this.notes.includes(text)) this.notes = [...this.notes, text];
   }
 
-  #stopPolling(): void {
-    clearInterval(this.#poll);
-    this.#poll = undefined;
-  }
-
   #resetView(): void {
     this.failure = null;
     this.notes = [];
-    this.recent = [];
-    this.stats = null;
-    this.rates = NO_RATES;
-    this.series = emptySeries();
     this.evalDetail = null;
     this.runName = null;
     this.phase = 'training';
-    this.stalledMs = 0;
     this.heldAfter = null;
-    this.trace.clear();
-    this.#meter.reset();
-    this.figures.reset();
+    this.live.reset();
   }
 
   #end(why: string): void {
     this.#gate?.resume();
     this.#abort?.abort(why);
     this.#abort = null;
-    this.#stopPolling();
+    this.live.stopPolling();
     this.#pipeline?.close();
     this.#pipeline = null;
   }
