@@ -43,7 +43,10 @@ export interface StepInfo {
   /** The step's time with the pause and the simulated compute moved out of the wait. */
   pausedMs: number;
   waitMs: number;
+  /** Everything after the wait: upload, compute, readback (and the simulated extra compute). */
   computeMs: number;
+  /** Of computeMs, the batch's upload to the device (0 in loader-only mode). */
+  uploadMs: number;
   end: number;
   checkpoint?: string;
 }
@@ -208,6 +211,7 @@ export class Pipeline {
           loss: e.loss,
           accuracy: e.accuracy,
           ...this.#split({ waitMs, busyMs: uploadMs + computeMs + syncMs }),
+          uploadMs,
           end: performance.now(),
           checkpoint: e.checkpoint,
         });
@@ -238,6 +242,7 @@ export class Pipeline {
             batch: batch.index,
             size: batch.size,
             ...this.#split({ waitMs: t1 - boundary, busyMs: end - t1 }),
+            uploadMs: 0,
             end,
           });
           if (!signal.aborted) events.position?.(view.state());

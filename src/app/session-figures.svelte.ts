@@ -10,10 +10,12 @@ export interface StepTotals {
   steps: number;
   waitMs: number;
   computeMs: number;
+  /** Of computeMs, the batches' uploads to the device. */
+  uploadMs: number;
   pausedMs: number;
 }
 
-const zero = (): StepTotals => ({ steps: 0, waitMs: 0, computeMs: 0, pausedMs: 0 });
+const zero = (): StepTotals => ({ steps: 0, waitMs: 0, computeMs: 0, uploadMs: 0, pausedMs: 0 });
 
 /** The headline judges the last this-many steps: a live change (more workers) shows within seconds. */
 export const RECENT_STEPS = 50;
@@ -51,6 +53,7 @@ export class SessionFigures {
     t.steps++;
     t.waitMs += info.waitMs;
     t.computeMs += info.computeMs;
+    t.uploadMs += info.uploadMs;
     t.pausedMs += info.pausedMs;
     this.#window.push([info.waitMs, info.computeMs, info.pausedMs]);
     if (this.#window.length > RECENT_STEPS) this.#window.shift();

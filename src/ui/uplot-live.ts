@@ -13,6 +13,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { watchScheme } from '../app/theme.ts';
+import { uiCost } from '../app/ui-cost.ts';
 import { themeColors, type Palette } from './palette.ts';
 
 export interface LiveChartSpec {
@@ -44,8 +45,10 @@ export function liveChart(container: HTMLElement, spec: LiveChartSpec, { height,
     const now = spec.signature();
     if (now === signature) return;
     signature = now;
-    plot.setData(spec.data());
-    spec.onUpdate?.();
+    uiCost.time(() => {
+      plot.setData(spec.data());
+      spec.onUpdate?.();
+    });
   }, intervalMs);
 
   let lastWidth = width();

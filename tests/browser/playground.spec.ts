@@ -60,6 +60,8 @@ test('Start trains on the default settings, and every view shows that one run; a
   await expect(page.getByTestId('loss')).toHaveText(/^\d+\.\d{4}$/, { timeout: 60_000 });
   const firstLoss = await page.getByTestId('loss').textContent();
   await expect.poll(() => number(page, 'samples-per-sec')).toBeGreaterThan(0);
+  // The page's own UI time is measured and shown while it trains.
+  await expect(page.getByTestId('ui-cost')).toContainText(/\d+\.\d ms per second of the main thread/);
   await expect(page.getByTestId('loss')).not.toHaveText(firstLoss!); // read back again 10 steps later
   // The ring and the lanes are the training run's: two workers, slots in use.
   await expect(page.getByTestId('worker-row')).toHaveCount(2);

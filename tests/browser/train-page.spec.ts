@@ -50,7 +50,7 @@ test('trains an MLP on MNIST for a few steps on the backend forced by ?backend=w
   await expect(page.getByTestId('note')).toHaveCount(0);
   expect(Number(await page.getByTestId('train-step').textContent())).toBeGreaterThanOrEqual(10);
   await expect(page.getByTestId('train-epoch')).toHaveText('(250 an epoch; epoch 1 of 2)'); // 8000 / 32
-  await expect(page.getByTestId('train-timing')).toContainText(/waiting for data [\d.]+ ms.*computing [\d.]+ ms/);
+  await expect(page.getByTestId('train-timing')).toContainText(/waiting for data [\d.]+ ms.*computing [\d.]+ ms, of which uploading the batch [\d.]+ ms/);
   expect(errors).toEqual([]);
 });
 
