@@ -108,8 +108,9 @@ async function main(): Promise<void> {
       for (const dataset of ['mnist', 'mnist-files']) {
         const r = await benchTrainStall(browser, url, dataset);
         train.push(r);
-        console.log(`\ntraining panel's default run on ${dataset} (${r.settings}, ${r.backend}), steps ${r.from} to ${r.to}:`);
-        console.log(`  data stall ${r.waitMs} ms, upload ${r.uploadMs} ms, compute ${r.computeMs} ms a step: stall ${(100 * r.stallShare).toFixed(1)}% of step time`);
+        console.log(`\nthe playground's default run on ${dataset} (${r.backend}), steps ${r.from} to ${r.to}:`);
+        console.log(`  data stall ${r.waitMs} ms, compute ${r.computeMs} ms (of which upload ${r.uploadMs} ms) a step: stall ${(100 * r.stallShare).toFixed(1)}% of step time`);
+        console.log(`  main thread busy ${r.mainThreadMsPerSecond} ms/s, of which the page's UI ${r.uiMsPerSecond} ms/s`);
       }
     }
     const page = await browser.newPage();
