@@ -88,14 +88,9 @@ export class Trainer {
   }
 
   /** The backend that runs ('webgpu', 'webgl', 'cpu'); null until `ready`. */
-  get backend(): BackendName | null {
-    return this.#choice?.name ?? null;
-  }
-
+  get backend(): BackendName | null { return this.#choice?.name ?? null; } // prettier-ignore
   /** The backend with why it runs and what was passed over; null until `ready`. */
-  get backendChoice(): BackendChoice | null {
-    return this.#choice;
-  }
+  get backendChoice(): BackendChoice | null { return this.#choice; } // prettier-ignore
 
   /** The model; for a preset, null until the first batch arrives. */
   get model(): tf.LayersModel | null { return this.#model; } // prettier-ignore
