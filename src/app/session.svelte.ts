@@ -15,7 +15,7 @@
  * one. Stopping is not an error: its status says 'stopped' and a reason other
  * than the Stop button is a neutral note.
  */
-import { ringSlotCount, type DataLoader, type LoaderState } from '../loader/index.ts';
+import { ringSlotCount, type LoaderState } from '../loader/index.ts';
 import type { Trainer } from '../train/index.ts';
 import { ConsumerGate } from './consumer-gate.ts';
 import { DATASETS, openBundled, type OpenedDataset } from './datasets.ts';

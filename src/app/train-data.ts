@@ -4,7 +4,7 @@
  * their train and test splits, and the names and labels of its checkpoints.
  * Pure functions but `openSplits`, so the rules are unit-tested in Node.
  */
-import { DataLoader, ImageDataset, OptionError, type DataLoaderOptions, type LoaderState, type Normalize } from '../loader/index.ts';
+import { ImageDataset, type Normalize } from '../loader/index.ts';
 import type { CheckpointInfo } from '../train/index.ts';
 import { datasetEntry } from './datasets.ts';
 
@@ -87,30 +87,4 @@ export function checkpointLabel(info: Pick<CheckpointInfo, 'epochs' | 'steps' | 
         ? `after epoch ${info.epochs}, step ${info.steps}`
         : `step ${info.steps}`;
   return `${where} · ${info.backend} · ${(info.weightBytes / 1024).toFixed(0)} KB`;
-}
-
-/**
- * The run's train and test loaders. With a checkpoint's loader `state`, the
- * train loader continues that epoch, and the run trains the epochs left of
- * `target` (a finished run trains `target` more from where its data stands);
- * a state these options cannot resume starts the data over, and says why.
- */
-export function openLoaders(
-  trainSet: ImageDataset,
-  testSet: ImageDataset,
-  options: DataLoaderOptions,
-  state: LoaderState | null,
-  target: number,
-): { train: DataLoader; test: DataLoader; epochs: number; epochOffset: number; resumeNote: string | null } {
-  const test = () => new DataLoader(testSet, { ...options, shuffle: false });
-  if (!state) return { train: new DataLoader(trainSet, options), test: test(), epochs: target, epochOffset: 0, resumeNote: null };
-  let train: DataLoader;
-  try {
-    train = new DataLoader(trainSet, { ...options, resumeFrom: state });
-  } catch (error) {
-    if (!(error instanceof OptionError)) throw error;
-    return { train: new DataLoader(trainSet, options), test: test(), epochs: target, epochOffset: 0, resumeNote: `the data starts over: ${error.message}` };
-  }
-  const epochs = target - state.epoch >= 1 ? target - state.epoch : target;
-  return { train, test: test(), epochs, epochOffset: state.epoch, resumeNote: `continued at epoch ${state.epoch + 1}, batch ${state.consumed + 1}` };
 }

@@ -12,13 +12,13 @@
 import type { ImageDataset } from './dataset.ts';
 import type { Batch } from './batch.ts';
 import { isItemDataset, type ItemDataset } from './datasets/item-dataset.ts';
-import { CanvasPixelReader, type PixelReader } from './worker/decode.ts';
+import { CanvasPixelReader } from './worker/decode.ts';
 import { EpochRun } from './epoch-run.ts';
 import type { RunContext } from './run-context.ts';
 import { LoaderClosedError, OptionError } from './errors.ts';
 import { EpochProgress, checkResume, fingerprintOf, makeState, stateBasis, type LoaderState, type StateBasis } from './loader-state.ts';
 import { resolveOptions, sampleElements, type DataLoaderOptions, type ImageOptions, type ResolvedOptions } from './options.ts';
-import { LocalProducer, WorkerProducer, type Producer, type WorkerLike } from './producers.ts';
+import { LocalProducer, WorkerProducer, type Producer } from './producers.ts';
 import { createModuleWorker } from './worker/spawn.ts';
 import type { JobSample, TraceEvent, WorkerInit } from './protocol.ts';
 import { ringSlotCount, slotLayout, type SlotGeometry } from './ring.ts';

@@ -2,7 +2,6 @@
  * DataLoader options: the public shape, the defaults (PyTorch's where a
  * counterpart exists), and validation with messages that say what to do.
  */
-import { OptionError } from './errors.ts';
 import type { DeclaredShape } from './dataset.ts';
 import type { LoaderState } from './loader-state.ts';
 import type { PixelDType } from './ring.ts';

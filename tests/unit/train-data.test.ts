@@ -3,8 +3,7 @@
  * epochs validated, and checkpoint names and labels.
  */
 import { describe, expect, it } from 'vitest';
-import { checkpointLabel, datasetOfCheckpoint, epochsProblem, nextRunName, openLoaders, trainFamily, untrainable } from '../../src/app/train-data.ts';
-import { DataLoader, ImageDataset } from '../../src/loader/index.ts';
+import { checkpointLabel, datasetOfCheckpoint, epochsProblem, nextRunName, trainFamily, untrainable } from '../../src/app/train-data.ts';
 
 describe('training data', () => {
   it("trains on the page's dataset by family, shards and per-file sets alike, and says why a folder cannot", () => {
@@ -49,20 +48,5 @@ describe('checkpoint names and labels', () => {
     const end = { ...base, epochs: 1, steps: 250, loaderState: { epoch: 1, consumed: 0 } as never };
     expect(checkpointLabel(end)).toBe('after epoch 1, step 250 · webgl · 398 KB');
     expect(checkpointLabel({ ...base, epochs: 0, steps: 0 })).toBe('step 0 · webgl · 398 KB');
-  });
-
-  it('a resumed run continues its epoch and trains the epochs left; a state from other options starts the data over and says so', () => {
-    const items = (n: number) => Array.from({ length: n }, (_, i) => ({ src: `https://example.test/${i}.png`, label: i % 2 }));
-    const train = ImageDataset.fromItems(items(40), ['a', 'b'], { width: 4, height: 4, channels: 1 }, 'train');
-    const test = ImageDataset.fromItems(items(8), ['a', 'b'], { width: 4, height: 4, channels: 1 }, 'test');
-    const options = { batchSize: 10, shuffle: true };
-    const state = { ...new DataLoader(train, options).state(), epoch: 1, consumed: 2 };
-    const resumed = openLoaders(train, test, options, state, 3);
-    expect([resumed.epochs, resumed.epochOffset, resumed.resumeNote]).toEqual([2, 1, 'continued at epoch 2, batch 3']);
-    expect(resumed.test.length).toBe(1);
-    const other = openLoaders(train, test, { ...options, batchSize: 5 }, state, 3);
-    expect([other.epochs, other.epochOffset]).toEqual([3, 0]);
-    expect(other.resumeNote).toMatch(/^the data starts over: `DataLoader` option `resumeFrom` was saved with other options: batchSize 10 \(now 5\)/);
-    for (const o of [resumed, other]) [o.train, o.test].forEach((l) => l.close());
   });
 });
