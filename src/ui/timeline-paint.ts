@@ -98,17 +98,35 @@ function paintMarks(ctx: CanvasRenderingContext2D, trace: TraceBuffer, view: Tim
   ctx.strokeStyle = view.colors.mark;
   ctx.fillStyle = view.colors.mark;
   ctx.lineWidth = 1.5;
-  for (const mark of trace.marks) {
-    if (mark.at < view.now - view.windowMs || mark.at > view.now) continue;
-    const px = Math.round(x(mark.at)) + 0.5;
+  const shown = trace.marks.filter((mark) => mark.at >= view.now - view.windowMs && mark.at <= view.now);
+  const ticks = shown.map((mark) => ({ px: Math.round(x(mark.at)) + 0.5, width: ctx.measureText(mark.label).width }));
+  for (const { px } of ticks) {
     ctx.beginPath();
     ctx.moveTo(px, MARK_HEIGHT - 3);
     ctx.lineTo(px, bottom);
     ctx.stroke();
-    const textWidth = ctx.measureText(mark.label).width;
-    ctx.fillText(mark.label, Math.min(px + 3, view.width - textWidth - 2), MARK_HEIGHT / 2);
   }
+  markLabelPlaces(ticks, view.width).forEach((left, i) => left !== null && ctx.fillText(shown[i].label, left, MARK_HEIGHT / 2));
   ctx.lineWidth = 1;
+}
+
+/**
+ * Where each mark's label starts (ticks in time order: `px` the tick, `width`
+ * the label's): just right of its tick, kept inside the canvas. A label that
+ * would run into a newer one's is left out (null): the newest change is the
+ * one a person just made, and its tick still shows where the older one was.
+ */
+export function markLabelPlaces(ticks: readonly { px: number; width: number }[], canvasWidth: number): (number | null)[] {
+  const places: (number | null)[] = ticks.map(() => null);
+  let taken = Infinity; // labels already placed start at or right of this
+  for (let i = ticks.length - 1; i >= 0; i--) {
+    const { px, width } = ticks[i];
+    const left = Math.min(px + 3, canvasWidth - width - 2);
+    if (left + width + 6 > taken) continue;
+    places[i] = left;
+    taken = left;
+  }
+  return places;
 }
 
 /** Whole seconds back from `now`: vertical lines behind the spans. */
