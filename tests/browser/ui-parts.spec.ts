@@ -120,7 +120,7 @@ test('run history without IndexedDB says so instead of failing the page', async 
 
 test('the confusion matrix holds each count in its cell and names the misclassified samples', async ({ page }) => {
   await open(page);
-  const matrix = page.getByTestId('confusion-matrix');
+  const matrix = page.getByTestId('epoch-end-matrix').getByTestId('confusion-matrix');
   await expect(matrix.locator('caption')).toHaveText('Confusion matrix: 15 of 19 test samples right (78.9%). Rows: true class; columns: predicted.');
   await expect(matrix.locator('thead th')).toHaveText(['true class', 'circle', 'square', 'triangle']);
   await expect(matrix.locator('tbody th')).toHaveText(['circle', 'square', 'triangle']);
@@ -134,6 +134,13 @@ test('the confusion matrix holds each count in its cell and names the misclassif
   // the first sample's canvas holds its pixels: the circle's vermillion at the centre
   const centre = await matrix.locator('canvas').first().evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(6, 6, 1, 1).data]);
   expect(centre).toEqual([213, 94, 0, 255]);
+});
+
+test('a held-out slice\'s matrix, which carries no pictures, says how many are wrong and where their pictures come from', async ({ page }) => {
+  await open(page);
+  const slice = page.getByTestId('slice-matrix');
+  await expect(slice.getByTestId('misclassified')).toHaveCount(0);
+  await expect(slice.getByTestId('misclassified-later')).toHaveText("4 misclassified: the pictures come with the epoch end's evaluation of the whole test split.");
 });
 
 for (const scheme of ['light', 'dark'] as const) {
