@@ -5,7 +5,7 @@
  * dataset module whose samples are slow or fail (examples/), and the user's
  * own folder (folder-source.svelte.ts). Add an entry here to offer another.
  */
-import { CustomDataset, ImageDataset, type DataLoaderOptions } from '../loader/index.ts';
+import { CustomDataset, ImageDataset, OptionError, type DataLoaderOptions } from '../loader/index.ts';
 import type { ErrorProneArgs } from '../../examples/error-prone-dataset.ts';
 
 interface EntryBase {
@@ -34,9 +34,15 @@ export interface CustomEntry extends EntryBase {
   open: () => CustomDataset;
 }
 
-export type DatasetEntry = ManifestEntry | CustomEntry | FolderEntry;
+/** A manifest by URL, typed in the dataset settings (`manifestUrl`): loader-only, split 'train'. */
+export interface UrlEntry extends EntryBase {
+  kind: 'url';
+}
+
+export type DatasetEntry = ManifestEntry | CustomEntry | UrlEntry | FolderEntry;
 
 export const FOLDER_ID = 'folder';
+export const URL_ID = 'url';
 
 /** A dataset ready to load, and the loader options it needs beyond the settings (a folder's output size). */
 export interface OpenedDataset {
@@ -159,6 +165,12 @@ export const DATASETS: readonly DatasetEntry[] = [
   ERROR_PRONE,
   ...(import.meta.env.DEV ? [BROKEN] : []),
   {
+    kind: 'url',
+    id: URL_ID,
+    label: 'a manifest URL',
+    description: "any manifest.json by URL, one file per image or packed in shards (its 'train' split); another origin must allow this page (CORS, and CORP on an isolated page)",
+  },
+  {
     kind: 'folder',
     id: FOLDER_ID,
     label: 'your folder',
@@ -185,6 +197,12 @@ export function loadDataset(id: string): Promise<ImageDataset> {
     cache.set(id, loading);
   }
   return loading;
+}
+
+/** Opens the 'train' split of the manifest at `url`, or says what to do when there is none yet. */
+export async function openManifestUrl(url: string): Promise<OpenedDataset> {
+  if (!url.trim()) throw new OptionError('no manifest URL yet: type one under the dataset (a manifest.json, one file per image or packed in shards)');
+  return { dataset: await ImageDataset.fromManifest(url.trim(), 'train') };
 }
 
 /** Opens a bundled dataset by id (a manifest or a custom module); the dev page wraps this to add the folder. */

@@ -20,6 +20,8 @@ export type ThemeSetting = 'system' | 'light' | 'dark';
 export interface PlaygroundValues {
   /** A dataset id from datasets.ts. */
   dataset: string;
+  /** The manifest dataset 'url' loads: any manifest.json (per-file or shards) this page may fetch. */
+  manifestUrl: string;
   consumer: Consumer;
   /** A model preset name from src/train/models.ts. */
   model: string;
@@ -56,6 +58,7 @@ export interface PlaygroundValues {
 
 export const DEFAULT_VALUES: Readonly<PlaygroundValues> = Object.freeze({
   dataset: 'mnist',
+  manifestUrl: '',
   consumer: 'train',
   model: 'mlp',
   backend: 'auto',

@@ -59,6 +59,25 @@ function dataPlan(v: PlaygroundValues, ctx: SnippetContext): DataPlan {
       open: ['dataset = ErrorProneDataset()', 'classes = dataset.classes'],
     };
   }
+  if (entry.kind === 'url') {
+    const crops = augment.some((a) => a.type === 'RandomResizedCrop' || a.type === 'RandomCrop');
+    return {
+      imports: [],
+      classes: [READ_PY, FILES_PY, SHARDS_PY],
+      images: true,
+      open: [
+        `MANIFEST = os.environ.get("MANIFEST", ${py(v.manifestUrl || 'path/or/url/of/manifest.json')})`,
+        'meta = json.loads(read_bytes(MANIFEST))',
+        ...(crops ? ['SIZE = (meta["height"], meta["width"])  # the crops keep the declared size'] : []),
+        '# No normalization: the page shows a manifest by URL as its bytes are.',
+        `transform = ${transformsPython({ augment, size: null, channels: 3, normalize: null })}`,
+        '# One file per image or packed in shards: the manifest\'s split says which.',
+        'Split = ShardDataset if "shards" in meta["splits"]["train"] else ManifestDataset',
+        'dataset = Split(MANIFEST, "train", transform)',
+        'classes = dataset.classes',
+      ],
+    };
+  }
   if (entry.kind !== 'manifest') throw new SnippetError(`the dataset "${v.dataset}" has no PyTorch translation`, 'dataset', v.dataset);
   const shards = entry.manifest.includes('/shards/');
   const size = family?.image ? ([family.image.height, family.image.width] as [number, number]) : null;

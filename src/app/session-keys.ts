@@ -24,7 +24,7 @@ export const LIVE_LOADER_KEYS = [
 ] as const satisfies ReadonlyArray<keyof PlaygroundValues>;
 
 /** Settings that start a running run again: another dataset is another model's data. */
-export const RESTART_KEYS = ['dataset', 'consumer'] as const satisfies ReadonlyArray<keyof PlaygroundValues>;
+export const RESTART_KEYS = ['dataset', 'manifestUrl', 'consumer'] as const satisfies ReadonlyArray<keyof PlaygroundValues>;
 
 /** The Trainer's own settings: fixed when it is created, so they apply at the next Start. */
 export const NEXT_START_KEYS = ['model', 'backend', 'optimizer', 'learningRate'] as const satisfies ReadonlyArray<keyof PlaygroundValues>;

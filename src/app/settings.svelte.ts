@@ -10,6 +10,7 @@ import { DEFAULT_VALUES, type PlaygroundValues } from './playground-values.ts';
 
 export class PlaygroundSettings implements PlaygroundValues {
   dataset = $state(DEFAULT_VALUES.dataset);
+  manifestUrl = $state(DEFAULT_VALUES.manifestUrl);
   consumer = $state(DEFAULT_VALUES.consumer);
   model = $state(DEFAULT_VALUES.model);
   backend = $state(DEFAULT_VALUES.backend);

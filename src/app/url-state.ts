@@ -22,6 +22,7 @@ import { FOLDER_ID } from './datasets.ts';
 /** Each setting's URL name: short, and reads like PyTorch's argument where there is one. Stable: links depend on them. */
 export const PARAMS: { readonly [K in keyof PlaygroundValues]: string } = {
   dataset: 'dataset',
+  manifestUrl: 'manifest',
   consumer: 'consumer',
   model: 'model',
   backend: 'backend',

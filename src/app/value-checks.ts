@@ -12,6 +12,7 @@ type Rule =
   | { kind: 'int'; min: number; max: number }
   | { kind: 'number'; min: number; max: number; /** the minimum itself is refused (a learning rate of 0) */ openMin?: boolean }
   | { kind: 'bool' }
+  | { kind: 'url' }
   | { kind: 'dataset' };
 
 /** The model presets of src/train/models.ts (kept here as names so the page's URL code does not import tfjs). */
@@ -22,6 +23,7 @@ export const MAX_PLAYGROUND_WORKERS = 16;
 
 export const RULES: { readonly [K in keyof PlaygroundValues]: Rule } = {
   dataset: { kind: 'dataset' },
+  manifestUrl: { kind: 'url' },
   consumer: { kind: 'enum', options: ['train', 'simulated'] },
   model: { kind: 'enum', options: MODEL_NAMES },
   backend: { kind: 'enum', options: ['auto', 'webgpu', 'webgl', 'cpu'] },
@@ -64,6 +66,8 @@ export function valueProblem(key: keyof PlaygroundValues, value: unknown): strin
       const ids = DATASETS.filter((d) => d.id !== FOLDER_ID).map((d) => d.id);
       return typeof value === 'string' && ids.includes(value) ? null : `${key} must be one of ${ids.join(', ')}; got ${got}`;
     }
+    case 'url':
+      return typeof value === 'string' && value.length <= 2000 ? null : `${key} must be a URL of at most 2,000 characters; got ${got}`;
     case 'enum':
       return typeof value === 'string' && rule.options.includes(value) ? null : `${key} must be one of ${rule.options.join(', ')}; got ${got}`;
     case 'bool':

@@ -197,3 +197,29 @@ test("shows the cache's notice when the storage quota is full, and the run still
   await page.screenshot({ path: '/tmp/dev-page-cache-notice.png', fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('a manifest typed by URL loads in loader-only mode, goes in the link, and a missing one says what to do', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/?dataset=url');
+  await loaderOnly(page, 0);
+  await page.getByTestId('epochs').fill('1');
+  // Started before any URL is typed: an error that says what to do...
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('error');
+  await expect(page.getByTestId('error')).toContainText('no manifest URL yet: type one under the dataset');
+  // ...and a URL typed in (Enter commits it) runs the loader on that manifest.
+  await page.getByTestId('manifest-url').fill('/datasets/fixtures/manifest.json');
+  await page.getByTestId('manifest-url').press('Enter');
+  await expect(page.getByTestId('status')).toHaveText('done');
+  await expect(page.getByTestId('batches-delivered')).toHaveText(String(BATCHES_PER_EPOCH));
+  await expect(page.getByTestId('samples-delivered')).toHaveText('50');
+  await expect(page).toHaveURL(/[?&]manifest=%2Fdatasets%2Ffixtures%2Fmanifest\.json/);
+  // A URL with no manifest behind it: the error names it.
+  await page.getByTestId('manifest-url').fill('/datasets/nowhere/manifest.json');
+  await page.getByTestId('manifest-url').press('Enter');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('error');
+  await expect(page.getByTestId('error')).toContainText('/datasets/nowhere/manifest.json');
+  // The browser logs the 404 it was asked to fetch; nothing else went wrong.
+  expect(errors.filter((e) => !e.includes('status of 404'))).toEqual([]);
+});

@@ -114,6 +114,16 @@ describe('Copy as PyTorch', () => {
     expect(script).toContain('T.Resize((96, 96))');
   });
 
+  it('reads a manifest by URL with the dataset class its split calls for, per-file or shards', () => {
+    const script = snippet({ dataset: 'url', manifestUrl: 'https://data.example.org/pets/manifest.json', consumer: 'simulated', augment: 'crop-flip' });
+    expect(pythonSyntaxError(script)).toBe('');
+    expect(script).toContain('MANIFEST = os.environ.get("MANIFEST", "https://data.example.org/pets/manifest.json")');
+    expect(script).toContain('Split = ShardDataset if "shards" in meta["splits"]["train"] else ManifestDataset');
+    expect(script).toContain('class ShardDataset(Dataset):');
+    expect(script).toContain('class ManifestDataset(Dataset):');
+    expect(script).toContain('SIZE = (meta["height"], meta["width"])');
+  });
+
   it('refuses a model it cannot translate with a SnippetError naming the setting', () => {
     expect(() => snippet({ model: 'resnet' })).toThrow(SnippetError);
     expect(() => snippet({ model: 'resnet' })).toThrow(/no PyTorch model for the preset "resnet"/);

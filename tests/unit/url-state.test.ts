@@ -10,6 +10,7 @@ import { fromSearch, PARAMS, presetValues, toSearch } from '../../src/app/url-st
 /** Every field set away from its default. */
 const EVERY_FIELD: PlaygroundValues = {
   dataset: 'shapes-files',
+  manifestUrl: 'https://data.example.org/pets/manifest.json?v=2&x=a b',
   consumer: 'simulated',
   model: 'cnn-tiny',
   backend: 'webgl',
