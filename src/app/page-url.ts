@@ -6,9 +6,7 @@
  * settings (`coi=0`) are carried over as they were.
  */
 import type { PlaygroundValues } from './playground-values.ts';
-import { toSearch, type UrlExtras } from './url-state.ts';
-
-const PAGE_PARAMS = ['coi'] as const;
+import { PAGE_PARAMS, toSearch, type UrlExtras } from './url-state.ts';
 
 /** `toSearch(values, extras)` with the page params of `current` kept at the end. */
 export function pageSearch(values: PlaygroundValues, extras: UrlExtras, current: string): string {

@@ -229,10 +229,11 @@ export class PlaygroundSession {
   }
 
   /**
-   * A loader setting changed (`label`: "numWorkers 2→4"): a running
-   * pipeline reopens its loader at the next batch boundary, the model kept.
+   * A loader setting changed (`label`: "numWorkers 2→4"): a running pipeline reopens its
+   * loader at the next batch boundary, the model kept; a failed run (a bad option) runs again.
    */
   loaderChanged(label: string): void {
+    if (this.status === 'error') return void this.start();
     if (!this.running || !this.#pipeline) return;
     // A change the current loader already has (made just before it opened) needs no reopening.
     const opened = this.#openedValues;

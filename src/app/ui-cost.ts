@@ -23,17 +23,22 @@ export class UiCost {
     } finally {
       const end = performance.now();
       this.#spans.push([end, end - start]);
+      this.#prune(end); // no reader may come for a while (between runs): the window stays bounded
     }
   }
 
   /** UI ms per second of wall time over the last WINDOW_MS (or since reset(), when that is shorter). */
   msPerSecond(now = performance.now()): number {
-    while (this.#spans.length > 0 && this.#spans[0][0] < now - WINDOW_MS) this.#spans.shift();
+    this.#prune(now);
     const span = Math.min(WINDOW_MS, now - this.#since);
     if (span <= 0) return 0;
     let total = 0;
     for (const [, ms] of this.#spans) total += ms;
     return (total * 1000) / span;
+  }
+
+  #prune(now: number): void {
+    while (this.#spans.length > 0 && this.#spans[0][0] < now - WINDOW_MS) this.#spans.shift();
   }
 
   reset(now = performance.now()): void {

@@ -47,8 +47,8 @@ export const PARAMS: { readonly [K in keyof PlaygroundValues]: string } = {
 
 const KEYS = Object.keys(PARAMS) as (keyof PlaygroundValues)[];
 const KEY_OF_PARAM = new Map(KEYS.map((k) => [PARAMS[k], k]));
-/** Params of the page that are not settings, read elsewhere. */
-const PAGE_PARAMS = new Set(['coi']);
+/** Params of the page that are not settings, read elsewhere (page-url.ts carries them over). */
+export const PAGE_PARAMS: readonly string[] = ['coi'];
 const THEMES: readonly ThemeSetting[] = ['system', 'light', 'dark'];
 
 export interface UrlExtras {
@@ -110,7 +110,7 @@ export function fromSearch(search: string): UrlState {
   const hide: ControlGroup[] = [];
   let theme: ThemeSetting = 'system';
   for (const [name, text] of params) {
-    if (name === 'preset' || PAGE_PARAMS.has(name)) continue;
+    if (name === 'preset' || PAGE_PARAMS.includes(name)) continue;
     if (name === 'hide') {
       for (const group of text.split(',').map((g) => g.trim()).filter(Boolean)) {
         if (!(CONTROL_GROUPS as readonly string[]).includes(group)) warnings.push(`hide: no control group "${group}" (groups: ${CONTROL_GROUPS.join(', ')})`);
