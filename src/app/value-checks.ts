@@ -20,6 +20,8 @@ export const MODEL_NAMES = ['linear', 'mlp', 'cnn', 'cnn-tiny'] as const;
 
 /** A link may ask for up to this many workers (each is a thread); the picker offers up to the device's cores. */
 export const MAX_PLAYGROUND_WORKERS = 16;
+/** The deepest ring a link or the prefetchFactor field may ask for, per worker. */
+export const MAX_PREFETCH = 16;
 
 export const RULES: { readonly [K in keyof PlaygroundValues]: Rule } = {
   dataset: { kind: 'dataset' },
@@ -32,7 +34,7 @@ export const RULES: { readonly [K in keyof PlaygroundValues]: Rule } = {
   epochs: { kind: 'int', min: 1, max: 100 },
   batchSize: { kind: 'int', min: 1, max: 1024 },
   numWorkers: { kind: 'int', min: 0, max: MAX_PLAYGROUND_WORKERS },
-  prefetchFactor: { kind: 'int', min: 1, max: 16 },
+  prefetchFactor: { kind: 'int', min: 1, max: MAX_PREFETCH },
   shuffle: { kind: 'bool' },
   // The loader uses the seed's low 32 bits: any larger one repeats a smaller one.
   seed: { kind: 'int', min: 0, max: 2 ** 32 - 1 },
