@@ -32,7 +32,7 @@ export const SHAPES = {
   seed: 0x73686170, // 'shap'
 };
 
-const VERSION = 2; // bump when the drawing, the layout, the split or the encoding changes (2: shards)
+const VERSION = 3; // bump when the drawing, the layout, the split or the encoding changes (2: shards; 3: bigger shapes, calmer backgrounds)
 /** Shards of about 4 MiB: the 2,000 train JPEGs make several. */
 export const SHAPES_SHARD_BYTES = 4 * 1024 * 1024;
 

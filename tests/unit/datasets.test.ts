@@ -191,7 +191,7 @@ describe('make-shapes', () => {
     expect(makeShapes(c, { count: 12, force: true }).written).toBe(true);
     expect(makeShapes(c, { count: 18 }).written).toBe(true);
     expect(listFiles(c).filter((f) => f.endsWith('.jpg'))).toHaveLength(18);
-    expect(readFileSync(join(c, '.version'), 'utf8')).toBe('shapes v2 count=18\n');
+    expect(readFileSync(join(c, '.version'), 'utf8')).toBe('shapes v3 count=18\n');
   });
 
   it('writes a manifest the loader accepts, with the declared size and classes', () => {
