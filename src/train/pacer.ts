@@ -13,7 +13,10 @@
  *   slices of a batch of n, each sized to take about `maxBlockMs` from the
  *   time the previous slices took per sample, with a timer turn between them. The
  *   first slice of a run is one sample, so a slow model never blocks long
- *   before it is measured.
+ *   before it is measured, and a slice is at most twice the largest one that
+ *   kept within `maxBlockMs`: a cold first sample (kernels compiled, weights
+ *   allocated) or a slice's fixed cost misjudges the time per sample, and
+ *   doubling bounds the overshoot to about twice the limit.
  */
 
 export function yieldToPage(): Promise<void> {
@@ -31,6 +34,8 @@ export function yieldToPage(): Promise<void> {
 export class Pacer {
   /** Measured ms per sample of the last slice; 0 until measured. */
   #perSampleMs = 0;
+  /** The largest slice so far that took no more than maxBlockMs; 0 until one did. */
+  #safeCount = 0;
 
   /** `active`: split at all (the CPU backend); `maxBlockMs`: the longest a slice should take. */
   constructor(
@@ -50,10 +55,12 @@ export class Pacer {
     }
     for (let start = 0; start < n; ) {
       const fit = this.#perSampleMs > 0 ? Math.floor(this.maxBlockMs / this.#perSampleMs) : 1;
-      const count = Math.max(1, Math.min(n - start, fit));
+      const count = Math.max(1, Math.min(n - start, fit, 2 * this.#safeCount));
       const t0 = performance.now();
       run(start, count);
-      this.#perSampleMs = Math.max((performance.now() - t0) / count, 1e-3);
+      const ms = performance.now() - t0;
+      this.#perSampleMs = Math.max(ms / count, 1e-3);
+      if (ms <= this.maxBlockMs) this.#safeCount = Math.max(this.#safeCount, count);
       this.lastSlices++;
       start += count;
       // A timer, not a message: Chromium may run a posted message ahead of the

@@ -45,7 +45,9 @@ export class Trainer {
   readonly checkpoint: string | null;
   /** On the CPU backend, the longest one slice of a step computes before the page gets a turn. */
   readonly maxBlockMs: number;
+  // One per kind of work: a forward pass costs a fraction of a training step per sample, so each measures its own.
   #pacer: Pacer = new Pacer(false, Infinity);
+  #evalPacer: Pacer = new Pacer(false, Infinity);
   readonly #steps = new StepRunner();
   #choice: BackendChoice | null = null;
   #model: tf.LayersModel | null;
@@ -83,6 +85,7 @@ export class Trainer {
     if (tf.getBackend() !== choice.name) await selectBackend(choice.name, source);
     this.#choice = choice;
     this.#pacer = new Pacer(choice.name === 'cpu', this.maxBlockMs);
+    this.#evalPacer = new Pacer(choice.name === 'cpu', this.maxBlockMs);
     this.#device.watch(currentDevice());
     return choice;
   }
@@ -149,7 +152,7 @@ export class Trainer {
       detail,
       current: () => ({ model: this.#model!, classes: this.#classes!.length, kind: this.#kind }),
       prepare: (batch) => this.#prepare(loader, batch),
-      slices: (n, run) => this.#pacer.slices(n, run),
+      slices: (n, run) => this.#evalPacer.slices(n, run),
       signal,
     });
   }

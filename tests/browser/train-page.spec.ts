@@ -101,10 +101,10 @@ test('a run whose tab is reloaded mid-epoch resumes from its last mid-epoch chec
   await page.goto('/?backend=webgl');
   await expect(page.getByTestId('backend')).toHaveText('webgl');
   await page.getByTestId('model').selectOption('linear');
-  await page.getByTestId('batch-size').fill('32');
+  await page.getByTestId('batch-size').fill('64');
   await page.getByTestId('epochs').fill('1');
   await page.getByTestId('start-button').click();
-  // 8000 / 32 = 250 steps; a checkpoint every 20. "Close the tab" after the first one.
+  // 8000 / 64 = 125 steps; a checkpoint every 20. "Close the tab" after the first one.
   const info = page.getByTestId('checkpoint-info');
   await expect(info).toContainText(/epoch 1, step \d+ \(\d+ batches in\)/, { timeout: 120_000 });
   await page.reload();
@@ -114,22 +114,22 @@ test('a run whose tab is reloaded mid-epoch resumes from its last mid-epoch chec
   const [, steps, batches] = /epoch 1, step (\d+) \((\d+) batches in\)/.exec(text) ?? [];
   expect(Number(steps)).toBe(Number(batches)); // one fresh run: every step was one batch of this epoch
   expect(Number(batches) % 20).toBe(0);
-  expect(Number(batches)).toBeLessThan(250);
+  expect(Number(batches)).toBeLessThan(125);
   // The reloaded page shows its defaults: set the run's target again; the batch size comes from the checkpoint.
   await page.getByTestId('model').selectOption('linear');
   await page.getByTestId('epochs').fill('1');
-  await expect(page.getByTestId('batch-size')).toHaveValue('32');
+  await expect(page.getByTestId('batch-size')).toHaveValue('64');
   // The page offers to resume the training run that did not finish.
   await expect(page.getByTestId('resume-name')).toHaveText('mnist-linear-1');
   await expect(page.getByTestId('resume-position')).toHaveText(text);
   await page.getByTestId('resume-button').click();
   await expect(page.getByTestId('note')).toHaveText(`continued at epoch 1, batch ${Number(batches) + 1}`);
-  await expect(page.getByTestId('batch-size')).toHaveValue('32');
+  await expect(page.getByTestId('batch-size')).toHaveValue('64');
   await expect(page.getByTestId('status')).toHaveText('done', { timeout: 120_000 });
   // The rest of the epoch only, not a whole one more; the step counter went on from the checkpoint's.
-  await expect(page.getByTestId('train-step')).toHaveText('250');
-  await expect(page.getByTestId('train-epoch')).toHaveText('(250 an epoch; epoch 1 of 1)');
-  await expect(info).toHaveText(/^after epoch 1, step 250 · webgl · \d+ KB$/);
+  await expect(page.getByTestId('train-step')).toHaveText('125');
+  await expect(page.getByTestId('train-epoch')).toHaveText('(125 an epoch; epoch 1 of 1)');
+  await expect(info).toHaveText(/^after epoch 1, step 125 · webgl · \d+ KB$/);
   expect(errors).toEqual([]);
 });
 
@@ -160,7 +160,7 @@ test('stops a run when the page is hidden, and says so', async ({ page }) => {
   expect(errors).toEqual([]);
 });
 
-test('the page answers within 1.5 s (not after a 3 s step) while a CNN trains on the CPU backend (steps run in slices)', async ({ page }) => {
+test('the page answers a timer in under 100 ms as a rule, and never after a whole step, while a CNN trains on the CPU backend (steps run in slices)', async ({ page }) => {
   test.setTimeout(120_000);
   const errors = watchErrors(page);
   await page.goto('/?backend=cpu');
@@ -188,7 +188,9 @@ test('the page answers within 1.5 s (not after a 3 s step) while a CNN trains on
   await expect(page.getByTestId('status')).toHaveText('stopped');
   const sorted = [...r.lags].sort((a, b) => a - b);
   console.log(`CPU CNN: timer round trip median ${sorted[sorted.length >> 1].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms over ${r.lags.length} timers`);
-  // Generous: the first slices run cold (model build, JIT) and took up to about 0.9 s on this 2-core machine.
+  // Typically: medians of 17-35 ms measured here. The first slices run cold (one sample each, JIT) while
+  // the shards arrive and the workers start: up to about 0.6 s on this 2-core machine, hence the generous max.
+  expect(sorted[sorted.length >> 1]).toBeLessThan(100);
   expect(Math.max(...r.lags)).toBeLessThan(1500);
   expect(errors).toEqual([]);
 });

@@ -34,6 +34,31 @@ describe('Pacer', () => {
     expect(timerRanAfterSlice).toBe(1); // the page's timer ran right after the first slice, not at the end
   });
 
+  it('grows a slice to at most twice the largest one that kept within maxBlockMs, whatever one sample measured', async () => {
+    const pacer = new Pacer(true, 40);
+    const counts: number[] = [];
+    // A fixed 4 ms a slice and 0.1 ms a sample: one sample measures 4.1 ms,
+    // which alone would size the next slice at 9 samples, then 90 once 9 cost 4.9 ms.
+    await pacer.slices(64, (_, count) => {
+      counts.push(count);
+      busy(4 + 0.1 * count);
+    });
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(64);
+    expect(counts.slice(0, 4)).toEqual([1, 2, 4, 8]);
+    counts.slice(1).forEach((count, i) => expect(count).toBeLessThanOrEqual(2 * Math.max(...counts.slice(0, i + 1))));
+  });
+
+  it('keeps one sample a slice while one sample takes longer than maxBlockMs (a cold start)', async () => {
+    const pacer = new Pacer(true, 5);
+    const counts: number[] = [];
+    await pacer.slices(4, (_, count) => {
+      counts.push(count);
+      busy(counts.length === 1 ? 20 : 1 * count);
+    });
+    // 20 ms for the first sample: not safe, so the next slice is one sample again (1 ms), then two.
+    expect(counts).toEqual([1, 1, 2]);
+  });
+
   it('runs the batch whole, without yielding, when inactive (GPU backends)', async () => {
     const pacer = new Pacer(false, 10);
     const counts: number[] = [];
