@@ -11,7 +11,8 @@
  */
 import { SampleLoadError, type SampleFailureReason } from '../errors.ts';
 import { inspectBytes } from '../worker/decode.ts';
-import { scanTar, type TarFormatError, type TarMember } from './tar-index.ts';
+import { runNow, type Work } from '../paced.ts';
+import { scanTarWork, type TarFormatError, type TarMember } from './tar-index.ts';
 import { groupSamples, splitKey, type GroupedSample, type ShardSample } from './webdataset.ts';
 
 /** Why one sample of a shard cannot load: a reason of the loader's (errors.ts) and the story. */
@@ -45,7 +46,12 @@ export interface CheckOptions {
 
 /** Reads the tar headers and judges every sample of the shard (see the file's comment). */
 export function checkShard(bytes: Uint8Array, options: CheckOptions): ShardCheck {
-  const scan = scanTar(bytes, options.url);
+  return runNow(checkShardWork(bytes, options));
+}
+
+/** checkShard as work that yields after each header and each sample: the store runs it paced (paced.ts). */
+export function* checkShardWork(bytes: Uint8Array, options: CheckOptions): Work<ShardCheck> {
+  const scan = yield* scanTarWork(bytes, options.url);
   const indexedFrom = options.index ? 'manifest' : 'headers';
   const samples = options.index ?? groupSamples(scan.members, bytes, options.classCount);
   const byOffset = new Map(scan.members.map((m) => [m.offset, m]));
@@ -56,6 +62,7 @@ export function checkShard(bytes: Uint8Array, options: CheckOptions): ShardCheck
         ? { reason: 'manifest' as const, message: (sample as GroupedSample).problem! }
         : (agreement(sample, bytes, byOffset, scan.error, options) ?? header(sample, bytes, options.maxPixels));
     if (failure) failures.set(sample.key, failure);
+    yield;
   }
   const byKey = new Map<string, GroupedSample>();
   for (const sample of samples) if (!byKey.has(sample.key)) byKey.set(sample.key, sample);

@@ -32,7 +32,8 @@
  *   own signal ends its own wait only, never a fetch that others share.
  *   close() aborts every fetch and every wait.
  * - Memory: a shard's bytes are read into one buffer (streamed, refused past
- *   max(budget, declared size)), checked, copied into a Blob, and dropped;
+ *   max(budget, declared size)), checked (in turns of a few ms, paced.ts,
+ *   so the page and the training loop get in), copied into a Blob, and dropped;
  *   at most maxInFlight shards are in that transient state at once.
  */
 import { untilAborted } from '../abortable.ts';
@@ -40,7 +41,8 @@ import { activeTimeout } from '../active-timer.ts';
 import { FeedlineError, OptionError } from '../errors.ts';
 import { DEFAULT_MAX_PIXELS, DEFAULT_SHARD_CACHE_BYTES } from '../options.ts';
 import { Limiter } from '../worker/limiter.ts';
-import { checkShard, type ShardCheck } from './shard-check.ts';
+import { runPaced } from '../paced.ts';
+import { checkShardWork, type ShardCheck } from './shard-check.ts';
 import { ShardError, fetchShard } from './shard-fetch.ts';
 import { ShardLease, type LoadedShard } from './shard-lease.ts';
 import type { GroupedSample, ShardSample } from './webdataset.ts';
@@ -231,7 +233,8 @@ export class ShardStore {
     }
     const { classCount, maxPixels } = this.#options;
     try {
-      entry.check = checkShard(bytes, { url: entry.url, index: ref.samples, declaredBytes: ref.bytes, classCount, maxPixels });
+      // Paced: in one piece it held the main thread for 230-340 ms a shard (paced.ts).
+      entry.check = await runPaced(checkShardWork(bytes, { url: entry.url, index: ref.samples, declaredBytes: ref.bytes, classCount, maxPixels }));
     } catch (error) {
       // Not a verdict on a sample but a bug; still, `loaded` must settle and every sample must say why.
       return this.#fail(entry, new ShardError(entry.url, 'source', `the shard ${entry.url} could not be checked: ${String(error)}`));

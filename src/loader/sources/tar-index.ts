@@ -36,6 +36,7 @@
  * before they are decoded.
  */
 import { FeedlineError } from '../errors.ts';
+import { runNow, type Work } from '../paced.ts';
 
 export const TAR_BLOCK = 512;
 /** Largest PAX or GNU long-name member read; real ones hold a path or two. */
@@ -99,10 +100,18 @@ interface Meta {
  * members). Ending without the two zero blocks is tolerated, as GNU tar does.
  */
 export function scanTar(bytes: Uint8Array, shard: string): TarScan {
+  return runNow(scanTarWork(bytes, shard));
+}
+
+/** scanTar as work that yields after each header, to run paced on the main thread (paced.ts). */
+export function* scanTarWork(bytes: Uint8Array, shard: string): Work<TarScan> {
   const scanner = new Scanner(bytes, shard);
   let at: number | null = 0;
   try {
-    while (at !== null && at < bytes.length) at = scanner.step(at);
+    while (at !== null && at < bytes.length) {
+      at = scanner.step(at);
+      yield;
+    }
   } catch (error) {
     if (error instanceof TarFormatError) return { members: scanner.members, error };
     throw error;
