@@ -14,7 +14,7 @@ import { bounded, flat, openLoader, range, sleep, takeEpoch, wrongPixels } from 
 import { below, prng } from './support/random.ts';
 
 /** More with FEEDLINE_FAULT_RUNS=n (a soak run); CI keeps it short. */
-const RUNS = Number(process.env.FEEDLINE_FAULT_RUNS ?? 32);
+const RUNS = Number(process.env.FEEDLINE_FAULT_RUNS ?? 20);
 const IMAGE = { width: 3, height: 3, channels: 3 as const };
 const KINDS = ['exit', 'throw', 'hang'] as const;
 const POINTS = ['start', 'mid', 'published'] as const;
