@@ -105,11 +105,41 @@ async function measureCache(manifest: string, options: DataLoaderOptions, inMemo
   }
 }
 
+/**
+ * Scenario 5: ms from `new DataLoader` to the first batch in hand, workers
+ * cold (a new loader starts its own). `warmCache`: an earlier loader has
+ * filled the IndexedDB cache with every sample, so the first batch is read
+ * from it instead of fetched and decoded.
+ */
+async function firstBatchMs(manifest: string, options: DataLoaderOptions, warmCache: boolean): Promise<number> {
+  const dataset = await ImageDataset.fromManifest(manifest);
+  const cache = warmCache ? 'indexeddb' : 'none';
+  if (warmCache) {
+    await clearSampleCache();
+    const filler = new DataLoader(dataset, { ...options, cache });
+    for await (const batch of filler) batch.release();
+    filler.close();
+  }
+  const start = performance.now();
+  const loader = new DataLoader(dataset, { ...options, cache });
+  try {
+    const it = loader[Symbol.asyncIterator]();
+    const first = await it.next();
+    const ms = performance.now() - start;
+    if (first.done) throw new Error(`${manifest}: no batch at all`);
+    first.value.release();
+    await it.return?.();
+    return ms;
+  } finally {
+    loader.close();
+    if (warmCache) await clearSampleCache();
+  }
+}
 
 declare global {
   interface Window {
-    bench: { measure: typeof measure; measureCache: typeof measureCache };
+    bench: { measure: typeof measure; measureCache: typeof measureCache; firstBatchMs: typeof firstBatchMs };
   }
 }
-window.bench = { measure, measureCache };
+window.bench = { measure, measureCache, firstBatchMs };
 document.title = 'Feedline bench (ready)';

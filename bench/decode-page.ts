@@ -1,11 +1,14 @@
 /**
  * Runs in the bench page for bench/decode.ts: the loader's first and second
- * epoch over in-memory JPEG Blobs, the same decode work without the loader
- * (the ceiling, spread over worker threads), and a plain one-at-a-time loop.
+ * epoch over in-memory JPEG Blobs (shared ring or transfer mode), the same
+ * decode work without the loader (the ceiling, spread over worker threads),
+ * a plain one-at-a-time loop, and the same decode in a tf.data pipeline.
  */
+import * as tf from '@tensorflow/tfjs';
 import { blobDataset } from '../tests/browser/blob-dataset.ts';
 import { DataLoader, ImageDataset } from '../src/loader/index.ts';
-import { decodeWay, type DecodeWay } from './decode-ways.ts';
+import type { RingMode } from '../src/loader/index.ts';
+import { decodeOne, decodeWay, type DecodeWay } from './decode-ways.ts';
 import type { DecodeTask } from './decode-worker.ts';
 
 let dataset: ImageDataset | null = null;
@@ -24,8 +27,8 @@ export interface EpochRates {
 }
 
 /** A fresh loader's first epoch (every Blob's header checked) and its second (headers known). */
-async function loaderEpochs(numWorkers: number, size: number, batchSize: number): Promise<EpochRates> {
-  const loader = new DataLoader(dataset!, { batchSize, numWorkers, image: { width: size, height: size } });
+async function loaderEpochs(numWorkers: number, size: number, batchSize: number, mode: RingMode = 'shared'): Promise<EpochRates> {
+  const loader = new DataLoader(dataset!, { batchSize, numWorkers, image: { width: size, height: size } }, { mode });
   const epoch = async () => {
     let samples = 0;
     let start = 0;
@@ -75,9 +78,39 @@ async function ways(way: DecodeWay, threads: number, inFlight: number, size: num
   }
 }
 
+/**
+ * What a TensorFlow.js user reaches for: `tf.data.generator` over the same
+ * decode, one sample a pixel tensor (`tf.browser.fromPixels`), then
+ * `.batch(n).prefetch(k)`. Its batch iterator asks its upstream for one
+ * element at a time, so however deep the prefetch, one sample decodes at a
+ * time, on the main thread. The CPU backend keeps the tensors in JS memory,
+ * as the loader's batches are: no GPU in either. Samples/s from the first
+ * batch's arrival to the last's, as loaderEpochs counts.
+ */
+async function tfData(prefetch: number, size: number, batchSize: number): Promise<number> {
+  await tf.setBackend('cpu');
+  const decode = decodeOne(size, size);
+  const source = blobs;
+  const pipeline = tf.data
+    .generator(async function* () {
+      for (const blob of source) yield tf.browser.fromPixels(await decode(blob), 4);
+    })
+    .batch(batchSize)
+    .prefetch(prefetch);
+  let samples = 0;
+  let start = 0;
+  await pipeline.forEachAsync((batch) => {
+    const tensor = batch as unknown as tf.Tensor;
+    if (start === 0) start = performance.now();
+    else samples += tensor.shape[0];
+    tensor.dispose();
+  });
+  return (samples / (performance.now() - start)) * 1000;
+}
+
 declare global {
   interface Window {
-    decodeBench: { load: typeof load; loaderEpochs: typeof loaderEpochs; ways: typeof ways };
+    decodeBench: { load: typeof load; loaderEpochs: typeof loaderEpochs; ways: typeof ways; tfData: typeof tfData };
   }
 }
-window.decodeBench = { load, loaderEpochs, ways };
+window.decodeBench = { load, loaderEpochs, ways, tfData };

@@ -60,27 +60,41 @@ function groupedReads(blobs: Blob[], bytes: (b: Blob) => number, ahead = 0): (i:
   };
 }
 
-export function decodeWay(way: DecodeWay, width: number, height: number): (blobs: Blob[], inFlight: number) => Promise<void> {
+/** Draws an image (scaled to width x height, or as it is) on one reused canvas and reads its pixels back. */
+function canvasReadback(width: number, height: number): (image: CanvasImageSource, scale: boolean) => ImageData {
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d', { willReadFrequently: true })!;
   context.imageSmoothingEnabled = true;
   context.imageSmoothingQuality = 'high';
-  const readback = (image: CanvasImageSource, scale: boolean) => {
+  return (image, scale) => {
     context.clearRect(0, 0, width, height);
     if (scale) context.drawImage(image, 0, 0, width, height);
     else context.drawImage(image, 0, 0);
-    return context.getImageData(0, 0, width, height).data;
+    return context.getImageData(0, 0, width, height);
   };
-  const full = async (blob: Blob) => {
+}
+
+/** The ceiling's work for one Blob, returning its pixels: for baselines that need them (tf.data). */
+export function decodeOne(width: number, height: number): (blob: Blob) => Promise<ImageData> {
+  const readback = canvasReadback(width, height);
+  return async (blob) => {
     const bitmap = await createImageBitmap(blob, BITMAP);
-    readback(bitmap, true);
-    bitmap.close();
+    try {
+      return readback(bitmap, true);
+    } finally {
+      bitmap.close();
+    }
   };
+}
+
+export function decodeWay(way: DecodeWay, width: number, height: number): (blobs: Blob[], inFlight: number) => Promise<void> {
+  const readback = canvasReadback(width, height);
+  const full = decodeOne(width, height);
   const resized = (blob: Blob) => createImageBitmap(blob, { ...BITMAP, resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
   const rgba = new Uint8Array(width * height * 4);
   switch (way) {
     case 'ceiling':
-      return (blobs, n) => pool(blobs.length, n, (i) => full(blobs[i]));
+      return (blobs, n) => pool(blobs.length, n, async (i) => void (await full(blobs[i])));
     case 'slice-header':
       return (blobs, n) =>
         pool(blobs.length, n, async (i) => {

@@ -7,10 +7,14 @@
  * - The ceiling: the loader's decode work (createImageBitmap, drawImage,
  *   getImageData) with no loader around it, 16 in flight per thread, over as
  *   many threads as the loader setting (numWorkers 0: the main thread).
- * - A plain one-at-a-time main-thread loop of the same work.
+ * - A plain one-at-a-time main-thread loop of the same work: baseline (a).
+ * - The same decode in `tf.data.generator(...).batch(32).prefetch(k)`, what a
+ *   TensorFlow.js user would write: baseline (b).
+ * - The best worker count again in transfer mode (no SharedArrayBuffer: the
+ *   page a host without COOP/COEP gets).
  * - The alternatives, side by side on 2 workers (bench/decode-ways.ts).
  *
- * BENCH_REPS (default 3) repeats each measurement; the median is kept.
+ * Each measurement is repeated `reps` times (BENCH_REPS, default 3); the median is kept.
  */
 import type { Page } from '@playwright/test';
 import type { DecodeWay } from './decode-ways.ts';
@@ -20,6 +24,8 @@ const SIZE = 96;
 const BATCH = 32;
 const WORKERS = [0, 2, 4];
 const IN_FLIGHT = 16;
+/** tf.data prefetch depths: tfjs's examples use 1 or 2; 8 shows that depth does not help it. */
+const TF_DATA_PREFETCH = [2, 8];
 const ALTERNATIVES: DecodeWay[] = [
   'ceiling',
   'slice-header',
@@ -46,14 +52,19 @@ export interface DecodeResults {
   reps: number;
   runs: DecodeRun[];
   plainLoop: number;
-  best: { numWorkers: number; rate: number; overCeiling: number; overPlainLoop: number };
+  /** Samples/s of the tf.data pipeline, by prefetch depth. */
+  tfData: Array<{ prefetch: number; rate: number }>;
+  /** The best worker count's second epoch in transfer mode, and over its shared-ring rate. */
+  transfer: { numWorkers: number; rate: number; overShared: number };
+  best: { numWorkers: number; rate: number; overCeiling: number; overPlainLoop: number; overTfData: number };
   /** Samples/s of each way on 2 workers, IN_FLIGHT each. */
   alternatives: Record<string, number>;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-export async function decodeBench(page: Page, reps = Number(process.env.BENCH_REPS ?? 3)): Promise<DecodeResults> {
+/** `quick`: leave out the alternatives (they are for choosing the loader's design, not for comparing it). */
+export async function decodeBench(page: Page, reps: number, quick = false): Promise<DecodeResults> {
   const count = await page.evaluate((m) => window.decodeBench.load(m), MANIFEST);
   const scenario = `shapes ${count} JPEGs 160x160 from Blobs, resized to ${SIZE}x${SIZE}, batches of ${BATCH}`;
   const ways = async (way: DecodeWay, threads: number, inFlight: number, times = reps) => {
@@ -73,15 +84,33 @@ export async function decodeBench(page: Page, reps = Number(process.env.BENCH_RE
     runs.push({ numWorkers, firstEpoch, secondEpoch, firstOverSecond: firstEpoch / secondEpoch, ceiling });
   }
   const plainLoop = await ways('ceiling', 0, 1);
+  const tfData = [];
+  for (const prefetch of TF_DATA_PREFETCH) {
+    const rates = [];
+    for (let r = 0; r < reps; r++) rates.push(await page.evaluate((a) => window.decodeBench.tfData(a.prefetch, a.size, a.batch), { prefetch, size: SIZE, batch: BATCH }));
+    tfData.push({ prefetch, rate: median(rates) });
+  }
   const top = runs.reduce((a, b) => (b.secondEpoch > a.secondEpoch ? b : a));
-  const best = { numWorkers: top.numWorkers, rate: top.secondEpoch, overCeiling: top.secondEpoch / top.ceiling, overPlainLoop: top.secondEpoch / plainLoop };
+  const bestTfData = Math.max(...tfData.map((t) => t.rate));
+  const best = {
+    numWorkers: top.numWorkers,
+    rate: top.secondEpoch,
+    overCeiling: top.secondEpoch / top.ceiling,
+    overPlainLoop: top.secondEpoch / plainLoop,
+    overTfData: top.secondEpoch / bestTfData,
+  };
+  const transferRates = [];
+  for (let r = 0; r < reps; r++) {
+    transferRates.push((await page.evaluate((a) => window.decodeBench.loaderEpochs(a.n, a.size, a.batch, 'transfer'), { n: top.numWorkers, size: SIZE, batch: BATCH })).second);
+  }
+  const transfer = { numWorkers: top.numWorkers, rate: median(transferRates), overShared: median(transferRates) / top.secondEpoch };
   // Interleaved, so a change in the machine's load falls on every way alike.
   const altRates = new Map<DecodeWay, number[]>(ALTERNATIVES.map((w) => [w, []]));
-  for (let r = 0; r < reps; r++) {
+  for (let r = 0; r < (quick ? 0 : reps); r++) {
     for (const way of ALTERNATIVES) altRates.get(way)!.push(await ways(way, 2, IN_FLIGHT, 1));
   }
-  const alternatives = Object.fromEntries([...altRates].map(([way, rates]) => [way, median(rates)]));
-  const results = { scenario, reps, runs, plainLoop, best, alternatives };
+  const alternatives = Object.fromEntries([...altRates].filter(([, rates]) => rates.length > 0).map(([way, rates]) => [way, median(rates)]));
+  const results = { scenario, reps, runs, plainLoop, tfData, transfer, best, alternatives };
   printDecode(results);
   return results;
 }
@@ -91,9 +120,12 @@ function printDecode(r: DecodeResults): void {
   console.log(`\ndecode: ${r.scenario} (median of ${r.reps})`);
   console.log('numWorkers  1st epoch/s  2nd epoch/s  1st/2nd  ceiling/s (same threads)');
   for (const x of r.runs) console.log(`${String(x.numWorkers).padStart(10)}  ${f(x.firstEpoch)}    ${f(x.secondEpoch)}    ${x.firstOverSecond.toFixed(2)}x  ${f(x.ceiling)}`);
-  console.log(`plain one-at-a-time main-thread loop: ${r.plainLoop.toFixed(0)}/s`);
+  console.log(`(a) plain one-at-a-time main-thread loop: ${r.plainLoop.toFixed(0)}/s`);
+  for (const t of r.tfData) console.log(`(b) tf.data.generator(...).batch(${BATCH}).prefetch(${t.prefetch}), same decode: ${t.rate.toFixed(0)}/s`);
+  console.log(`transfer mode, numWorkers ${r.transfer.numWorkers}: ${r.transfer.rate.toFixed(0)}/s = ${r.transfer.overShared.toFixed(2)}x the shared ring`);
   console.log(
-    `best: numWorkers ${r.best.numWorkers} at ${r.best.rate.toFixed(0)}/s = ${r.best.overCeiling.toFixed(2)}x its ceiling, ${r.best.overPlainLoop.toFixed(2)}x the plain loop`,
+    `best: numWorkers ${r.best.numWorkers} at ${r.best.rate.toFixed(0)}/s = ${r.best.overCeiling.toFixed(2)}x its ceiling, ` +
+      `${r.best.overPlainLoop.toFixed(2)}x the plain loop (a), ${r.best.overTfData.toFixed(2)}x tf.data (b)`,
   );
   console.log(`alternatives on 2 workers, ${IN_FLIGHT} in flight each (samples/s):`);
   for (const [way, rate] of Object.entries(r.alternatives)) console.log(`  ${way.padEnd(18)} ${rate.toFixed(0)}`);
