@@ -18,6 +18,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { DecodeWay } from './decode-ways.ts';
+import { median } from './median.ts';
 
 const MANIFEST = '/datasets/shapes/manifest.json';
 const SIZE = 96;
@@ -61,7 +62,6 @@ export interface DecodeResults {
   alternatives: Record<string, number>;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** `quick`: leave out the alternatives (they are for choosing the loader's design, not for comparing it). */
 export async function decodeBench(page: Page, reps: number, quick = false): Promise<DecodeResults> {

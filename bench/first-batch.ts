@@ -4,6 +4,7 @@
  * shards over HTTP, and again from a warm IndexedDB cache. Median of `reps`.
  */
 import type { Page } from '@playwright/test';
+import { median } from './median.ts';
 
 export interface FirstBatchRun {
   dataset: string;
@@ -12,7 +13,6 @@ export interface FirstBatchRun {
   warmCacheMs: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const DATASETS = [
   { dataset: 'shapes files', manifest: '/datasets/shapes/manifest.json' },
   { dataset: 'shapes shards', manifest: '/datasets/shapes/shards/manifest.json' },

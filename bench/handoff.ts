@@ -6,6 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { HandoffResult } from './handoff-page.ts';
+import { median } from './median.ts';
 
 export interface HandoffSummary extends HandoffResult {
   reps: number;
@@ -13,7 +14,6 @@ export interface HandoffSummary extends HandoffResult {
   ringOverClone: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function benchHandoff(page: Page, reps: number, batches: number): Promise<HandoffSummary> {
   const runs: HandoffResult[] = [];

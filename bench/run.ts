@@ -27,6 +27,7 @@ import { CHROMIUM_FLAGS, requireChromium } from '../tests/browser/chromium-path.
 import type { CacheMeasurement, Measurement } from './bench-page.ts';
 import { benchFirstBatch, type FirstBatchRun } from './first-batch.ts';
 import { benchHandoff, type HandoffSummary } from './handoff.ts';
+import { medianBy } from './median.ts';
 import { benchMemory, type MemoryResult } from './memory.ts';
 import { benchShards, type ShardsResult } from './shards.ts';
 import { decodeBench, type DecodeResults } from './decode.ts';
@@ -216,10 +217,6 @@ interface OverlapRun extends Measurement {
   ratio: number;
   /** The share of the consumer's time spent waiting for a batch. */
   waitShare: number;
-}
-
-function medianBy<T>(xs: T[], key: (x: T) => number): T {
-  return [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)];
 }
 
 /** The production build of the app and the bench pages, served with the isolation headers (vite.config.ts). */

@@ -13,6 +13,7 @@ import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { CHROMIUM_FLAGS, requireChromium } from '../tests/browser/chromium-path.ts';
 import type { FitRun, UploadRun } from './train-upload-page.ts';
+import { median } from './median.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,7 +31,6 @@ const uploads: UploadScenario[] = [
 ];
 const fit = { name: 'mnist mlp fit, batch 128, 10 steps', manifest: '/datasets/mnist/manifest.json', limit: 1280, options: { batchSize: 128 }, model: 'mlp', rounds: 5 };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { port: 0 }, logLevel: 'warn' });
