@@ -11,6 +11,14 @@ export interface Measurement {
   samplesPerSecond: number;
   consumerWaitMs: number;
   mode: string;
+  /** With numWorkers or prefetchFactor 'auto': where the tuner ended and when it settled (from the first batch). */
+  autotune?: { numWorkers: number; prefetchFactor: number; decisions: number; settledAfterMs: number | null };
+}
+
+/** The tuner's state after a run, for Measurement.autotune. */
+function tunerSummary(stats: LoaderStats): Measurement['autotune'] {
+  const a = stats.autotune;
+  return a && { numWorkers: a.numWorkers, prefetchFactor: a.prefetchFactor, decisions: a.decisions.length, settledAfterMs: a.settledAfterMs };
 }
 
 /** Busy work on the main thread, standing in for a training step. */
@@ -19,9 +27,21 @@ function busy(ms: number): void {
   while (performance.now() < end);
 }
 
+/** The in-memory datasets by manifest: fetched once per page, not once per measurement (2,000 requests each). */
+const inMemoryDatasets = new Map<string, Promise<ImageDataset>>();
+
+function inMemoryDataset(manifest: string): Promise<ImageDataset> {
+  let dataset = inMemoryDatasets.get(manifest);
+  if (!dataset) {
+    dataset = ImageDataset.fromManifest(manifest).then(blobDataset);
+    inMemoryDatasets.set(manifest, dataset);
+  }
+  return dataset;
+}
+
 /**
- * `inMemory`: fetch every image once into a Blob first, so the epochs measure
- * decode, resize and the loader itself rather than the HTTP server.
+ * `inMemory`: every image in a Blob first (fetched once per page), so the
+ * epochs measure decode, resize and the loader itself rather than the HTTP server.
  */
 async function measure(
   manifest: string,
@@ -30,8 +50,7 @@ async function measure(
   stepMs = 0,
   inMemory = false,
 ): Promise<Measurement> {
-  let dataset = await ImageDataset.fromManifest(manifest);
-  if (inMemory) dataset = await blobDataset(dataset);
+  const dataset = inMemory ? await inMemoryDataset(manifest) : await ImageDataset.fromManifest(manifest);
   const loader = new DataLoader(dataset, options);
   try {
     for await (const batch of loader) batch.release(); // warm-up
@@ -46,8 +65,9 @@ async function measure(
       }
     }
     const ms = performance.now() - start;
-    const consumerWaitMs = loader.stats().consumerWaitMs - waitBefore;
-    return { samples, ms, samplesPerSecond: (samples / ms) * 1000, consumerWaitMs, mode: loader.mode };
+    const stats = loader.stats();
+    const consumerWaitMs = stats.consumerWaitMs - waitBefore;
+    return { samples, ms, samplesPerSecond: (samples / ms) * 1000, consumerWaitMs, mode: loader.mode, autotune: tunerSummary(stats) };
   } finally {
     loader.close();
   }
@@ -83,8 +103,7 @@ async function timedEpoch(loader: DataLoader): Promise<Measurement> {
  * is a loader's first, so it also pays for starting workers (tens of ms).
  */
 async function measureCache(manifest: string, options: DataLoaderOptions, inMemory = false): Promise<CacheMeasurement> {
-  let dataset = await ImageDataset.fromManifest(manifest);
-  if (inMemory) dataset = await blobDataset(dataset);
+  const dataset = inMemory ? await inMemoryDataset(manifest) : await ImageDataset.fromManifest(manifest);
   const plain = new DataLoader(dataset, { ...options, cache: 'none' });
   let uncached: Measurement;
   try {
@@ -107,21 +126,14 @@ async function measureCache(manifest: string, options: DataLoaderOptions, inMemo
 
 /**
  * Scenario 5: ms from `new DataLoader` to the first batch in hand, workers
- * cold (a new loader starts its own). `warmCache`: an earlier loader has
- * filled the IndexedDB cache with every sample, so the first batch is read
- * from it instead of fetched and decoded.
+ * cold (a new loader starts its own). With `cache: 'indexeddb'` after
+ * fillCache(): the first batch is read from the cache instead of fetched and
+ * decoded.
  */
-async function firstBatchMs(manifest: string, options: DataLoaderOptions, warmCache: boolean): Promise<number> {
+async function firstBatchMs(manifest: string, options: DataLoaderOptions): Promise<number> {
   const dataset = await ImageDataset.fromManifest(manifest);
-  const cache = warmCache ? 'indexeddb' : 'none';
-  if (warmCache) {
-    await clearSampleCache();
-    const filler = new DataLoader(dataset, { ...options, cache });
-    for await (const batch of filler) batch.release();
-    filler.close();
-  }
   const start = performance.now();
-  const loader = new DataLoader(dataset, { ...options, cache });
+  const loader = new DataLoader(dataset, options);
   try {
     const it = loader[Symbol.asyncIterator]();
     const first = await it.next();
@@ -132,14 +144,25 @@ async function firstBatchMs(manifest: string, options: DataLoaderOptions, warmCa
     return ms;
   } finally {
     loader.close();
-    if (warmCache) await clearSampleCache();
+  }
+}
+
+/** Empties the sample cache and fills it with every sample of `manifest` at these options (one epoch); `clear`: only empties it. */
+async function fillCache(manifest: string, options: DataLoaderOptions, clear = false): Promise<void> {
+  await clearSampleCache();
+  if (clear) return;
+  const filler = new DataLoader(await ImageDataset.fromManifest(manifest), { ...options, cache: 'indexeddb' });
+  try {
+    for await (const batch of filler) batch.release();
+  } finally {
+    filler.close();
   }
 }
 
 declare global {
   interface Window {
-    bench: { measure: typeof measure; measureCache: typeof measureCache; firstBatchMs: typeof firstBatchMs };
+    bench: { measure: typeof measure; measureCache: typeof measureCache; firstBatchMs: typeof firstBatchMs; fillCache: typeof fillCache };
   }
 }
-window.bench = { measure, measureCache, firstBatchMs };
+window.bench = { measure, measureCache, firstBatchMs, fillCache };
 document.title = 'Feedline bench (ready)';

@@ -24,11 +24,19 @@ export interface EpochRates {
   /** Samples/s from the first batch's arrival to the last's: worker start and pipeline fill left out of both epochs alike. */
   first: number;
   second: number;
+  /** With 'auto': the setting the tuner ended at, and ms from the first batch until it settled (null: still trying). */
+  tuned?: { numWorkers: number; prefetchFactor: number; settledAfterMs: number | null };
 }
 
 /** A fresh loader's first epoch (every Blob's header checked) and its second (headers known). */
-async function loaderEpochs(numWorkers: number, size: number, batchSize: number, mode: RingMode = 'shared'): Promise<EpochRates> {
-  const loader = new DataLoader(dataset!, { batchSize, numWorkers, image: { width: size, height: size } }, { mode });
+async function loaderEpochs(
+  numWorkers: number | 'auto',
+  size: number,
+  batchSize: number,
+  mode: RingMode = 'shared',
+  prefetchFactor: number | 'auto' = 2,
+): Promise<EpochRates> {
+  const loader = new DataLoader(dataset!, { batchSize, numWorkers, prefetchFactor, image: { width: size, height: size } }, { mode });
   const epoch = async () => {
     let samples = 0;
     let start = 0;
@@ -42,7 +50,8 @@ async function loaderEpochs(numWorkers: number, size: number, batchSize: number,
   try {
     const first = await epoch();
     const second = await epoch();
-    return { first, second };
+    const a = loader.stats().autotune;
+    return { first, second, tuned: a && { numWorkers: a.numWorkers, prefetchFactor: a.prefetchFactor, settledAfterMs: a.settledAfterMs } };
   } finally {
     loader.close();
   }

@@ -10,15 +10,18 @@
  * - A plain one-at-a-time main-thread loop of the same work: baseline (a).
  * - The same decode in `tf.data.generator(...).batch(32).prefetch(k)`, what a
  *   TensorFlow.js user would write: baseline (b).
+ * - numWorkers and prefetchFactor 'auto' (the loader tunes both), against
+ *   the best fixed worker count.
  * - The best worker count again in transfer mode (no SharedArrayBuffer: the
  *   page a host without COOP/COEP gets).
- * - The alternatives, side by side on 2 workers (bench/decode-ways.ts).
+ * - Only with BENCH_ONLY=decode-ways: the alternatives the loader's decode
+ *   was chosen from, side by side on 2 workers (bench/decode-ways.ts).
  *
  * Each measurement is repeated `reps` times (BENCH_REPS, default 3); the median is kept.
  */
 import type { Page } from '@playwright/test';
 import type { DecodeWay } from './decode-ways.ts';
-import { median } from './median.ts';
+import { median, medianBy } from './median.ts';
 
 const MANIFEST = '/datasets/shapes/manifest.json';
 const SIZE = 96;
@@ -58,13 +61,15 @@ export interface DecodeResults {
   /** The best worker count's second epoch in transfer mode, and over its shared-ring rate. */
   transfer: { numWorkers: number; rate: number; overShared: number };
   best: { numWorkers: number; rate: number; overCeiling: number; overPlainLoop: number; overTfData: number };
+  /** numWorkers and prefetchFactor 'auto': second-epoch samples/s, over the best fixed count's (target >= 0.9), and what it settled on. */
+  auto: { rate: number; overBestFixed: number; numWorkers: number; prefetchFactor: number; settledAfterMs: number | null };
   /** Samples/s of each way on 2 workers, IN_FLIGHT each. */
   alternatives: Record<string, number>;
 }
 
 
-/** `quick`: leave out the alternatives (they are for choosing the loader's design, not for comparing it). */
-export async function decodeBench(page: Page, reps: number, quick = false): Promise<DecodeResults> {
+/** `alternatives`: also the ways the loader's decode was chosen from (for its design, not for comparing it). */
+export async function decodeBench(page: Page, reps: number, alternatives = false, quick = false): Promise<DecodeResults> {
   const count = await page.evaluate((m) => window.decodeBench.load(m), MANIFEST);
   const scenario = `shapes ${count} JPEGs 160x160 from Blobs, resized to ${SIZE}x${SIZE}, batches of ${BATCH}`;
   const ways = async (way: DecodeWay, threads: number, inFlight: number, times = reps) => {
@@ -85,7 +90,7 @@ export async function decodeBench(page: Page, reps: number, quick = false): Prom
   }
   const plainLoop = await ways('ceiling', 0, 1);
   const tfData = [];
-  for (const prefetch of TF_DATA_PREFETCH) {
+  for (const prefetch of quick ? TF_DATA_PREFETCH.slice(0, 1) : TF_DATA_PREFETCH) {
     const rates = [];
     for (let r = 0; r < reps; r++) rates.push(await page.evaluate((a) => window.decodeBench.tfData(a.prefetch, a.size, a.batch), { prefetch, size: SIZE, batch: BATCH }));
     tfData.push({ prefetch, rate: median(rates) });
@@ -99,6 +104,12 @@ export async function decodeBench(page: Page, reps: number, quick = false): Prom
     overPlainLoop: top.secondEpoch / plainLoop,
     overTfData: top.secondEpoch / bestTfData,
   };
+  const autoRuns = [];
+  for (let r = 0; r < reps; r++) {
+    autoRuns.push(await page.evaluate((a) => window.decodeBench.loaderEpochs('auto', a.size, a.batch, 'shared', 'auto'), { size: SIZE, batch: BATCH }));
+  }
+  const autoRun = medianBy(autoRuns, (e) => e.second);
+  const auto = { rate: autoRun.second, overBestFixed: autoRun.second / top.secondEpoch, ...autoRun.tuned! };
   const transferRates = [];
   for (let r = 0; r < reps; r++) {
     transferRates.push((await page.evaluate((a) => window.decodeBench.loaderEpochs(a.n, a.size, a.batch, 'transfer'), { n: top.numWorkers, size: SIZE, batch: BATCH })).second);
@@ -106,11 +117,11 @@ export async function decodeBench(page: Page, reps: number, quick = false): Prom
   const transfer = { numWorkers: top.numWorkers, rate: median(transferRates), overShared: median(transferRates) / top.secondEpoch };
   // Interleaved, so a change in the machine's load falls on every way alike.
   const altRates = new Map<DecodeWay, number[]>(ALTERNATIVES.map((w) => [w, []]));
-  for (let r = 0; r < (quick ? 0 : reps); r++) {
+  for (let r = 0; r < (alternatives ? reps : 0); r++) {
     for (const way of ALTERNATIVES) altRates.get(way)!.push(await ways(way, 2, IN_FLIGHT, 1));
   }
-  const alternatives = Object.fromEntries([...altRates].filter(([, rates]) => rates.length > 0).map(([way, rates]) => [way, median(rates)]));
-  const results = { scenario, reps, runs, plainLoop, tfData, transfer, best, alternatives };
+  const measuredWays = Object.fromEntries([...altRates].filter(([, rates]) => rates.length > 0).map(([way, rates]) => [way, median(rates)]));
+  const results = { scenario, reps, runs, plainLoop, tfData, transfer, best, auto, alternatives: measuredWays };
   printDecode(results);
   return results;
 }
@@ -127,6 +138,11 @@ function printDecode(r: DecodeResults): void {
     `best: numWorkers ${r.best.numWorkers} at ${r.best.rate.toFixed(0)}/s = ${r.best.overCeiling.toFixed(2)}x its ceiling, ` +
       `${r.best.overPlainLoop.toFixed(2)}x the plain loop (a), ${r.best.overTfData.toFixed(2)}x tf.data (b)`,
   );
-  console.log(`alternatives on 2 workers, ${IN_FLIGHT} in flight each (samples/s):`);
+  const a = r.auto;
+  console.log(
+    `'auto' (numWorkers and prefetchFactor): ${a.rate.toFixed(0)}/s = ${a.overBestFixed.toFixed(2)}x the best fixed count; ` +
+      `ended at ${a.numWorkers} workers x ${a.prefetchFactor}, settled ${a.settledAfterMs === null ? 'not yet' : `after ${Math.round(a.settledAfterMs)} ms`}`,
+  );
+  if (Object.keys(r.alternatives).length > 0) console.log(`alternatives on 2 workers, ${IN_FLIGHT} in flight each (samples/s):`);
   for (const [way, rate] of Object.entries(r.alternatives)) console.log(`  ${way.padEnd(18)} ${rate.toFixed(0)}`);
 }

@@ -1,7 +1,7 @@
 /**
  * BENCH_ONLY=shards npm run bench: MNIST over HTTP as packed shards against
  * the same digits as per-file URLs and as in-memory Blobs (fetched before the
- * loader starts), numWorkers 0, 2 and 4, in one run. The ratios
+ * loader starts), numWorkers 0 and 2, in one run. The ratios
  * shards/Blobs and shards/files are what the shard format promises
  * (targets: >= 0.8x Blobs, >= 5x files); measured on the epochs after each
  * loader's first (STEADY_EPOCHS), with the first (which fetches the shards)
@@ -11,7 +11,7 @@ import type { Page } from '@playwright/test';
 import type { Form, FormMeasurement } from './shards-page.ts';
 
 const FORMS: Form[] = ['shards', 'blobs', 'files'];
-const WORKERS = [0, 2, 4];
+const WORKERS = [0, 2];
 const OPTIONS = { batchSize: 64, shuffle: true, seed: 1 };
 /** Steady epochs timed per loader: an epoch of shards or Blobs lasts a second or two, too short to time alone on a shared machine. */
 const STEADY_EPOCHS: Record<Form, number> = { shards: 4, blobs: 4, files: 1 };

@@ -1,21 +1,14 @@
 /**
- * npm run bench:upload: ring slot -> GPU tensor, default path vs direct path
- * (GPUQueue.writeBuffer + a WGSL unpack), on WebGPU in headless Chromium.
- * Ratios from one run, same batches for both paths; results go to stdout and
- * bench/results/upload.json. Here WebGPU is SwiftShader (a CPU emulation),
- * so the numbers say how much work each path does, not how a real GPU fares.
+ * Scenario 4 of `npm run bench` (alone: BENCH_ONLY=upload): ring slot -> GPU
+ * tensor, default path vs direct path (GPUQueue.writeBuffer + a WGSL unpack),
+ * on WebGPU, then a Trainer.fit epoch per path. Ratios from one run, same
+ * batches for both paths (bench/train-upload-page.ts). Here WebGPU is
+ * SwiftShader (a CPU emulation), so the numbers say how much work each path
+ * does, not how a real GPU fares.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
-import { CHROMIUM_FLAGS, requireChromium } from '../tests/browser/chromium-path.ts';
+import type { Browser } from '@playwright/test';
 import type { FitRun, UploadRun } from './train-upload-page.ts';
 import { median } from './median.ts';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 interface UploadScenario {
   name: string;
@@ -32,18 +25,27 @@ const uploads: UploadScenario[] = [
 const fit = { name: 'mnist mlp fit, batch 128, 10 steps', manifest: '/datasets/mnist/manifest.json', limit: 1280, options: { batchSize: 128 }, model: 'mlp', rounds: 5 };
 
 
-async function main(): Promise<void> {
-  const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { port: 0 }, logLevel: 'warn' });
-  await server.listen();
-  const url = server.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
-  const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_FLAGS });
-  const out: Record<string, unknown> = { machine: { cores: cpus().length, date: new Date().toISOString() } };
+export interface UploadResult {
+  adapter: string;
+  upload: Array<UploadScenario & { runs: UploadRun[]; summary: PathSummary }>;
+  fit: typeof fit & { runs: FitRun[]; summary: PathSummary };
+}
+interface PathSummary {
+  default: number;
+  direct: number;
+  /** default / direct: how many times faster the direct path is. */
+  speedup: number;
+}
+
+/** In a new page of the bench's server at `url`. */
+export async function benchUpload(browser: Browser, url: string): Promise<UploadResult> {
+  const out = {} as UploadResult;
+  const page = await browser.newPage();
   try {
-    const page = await browser.newPage();
     await page.goto(new URL('bench/train-upload.html', url).href);
     await page.waitForFunction(() => document.title.includes('ready'));
     out.adapter = await page.evaluate(() => window.uploadBench.adapter());
-    console.log(`WebGPU adapter: ${out.adapter}`);
+    console.log(`\nupload: ring slot to GPU tensor on WebGPU (adapter: ${out.adapter})`);
     const uploadResults = [];
     for (const s of uploads) {
       const runs: UploadRun[] = await page.evaluate((s) => window.uploadBench.measureUpload(s.manifest, s.limit, s.options, s.rounds), s);
@@ -60,13 +62,7 @@ async function main(): Promise<void> {
     out.fit = { ...fit, runs: fitRuns, summary: fitSummary };
     console.log(`\n${fit.name}, median of ${fit.rounds}: default ${fitSummary.default.toFixed(0)} ms, direct ${fitSummary.direct.toFixed(0)} ms: direct is ${fitSummary.speedup.toFixed(2)}x`);
   } finally {
-    await browser.close();
-    await server.close();
+    await page.close();
   }
-  const file = join(root, 'bench', 'results', 'upload.json');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
-  console.log(`\nwrote ${file}`);
+  return out;
 }
-
-await main();

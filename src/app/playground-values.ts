@@ -32,8 +32,9 @@ export interface PlaygroundValues {
   batchSize: number;
 
   // The loader (PyTorch's DataLoader arguments).
-  numWorkers: number;
-  prefetchFactor: number;
+  /** 'auto': the loader tunes it while it runs (autotune), within the cores and a memory budget. */
+  numWorkers: number | 'auto';
+  prefetchFactor: number | 'auto';
   shuffle: boolean;
   seed: number;
   inOrder: boolean;

@@ -9,6 +9,7 @@ import type { PlaygroundValues } from './playground-values.ts';
 import { AUGMENT_RECIPES } from './augment-recipes.ts';
 import { datasetEntry, ERROR_PRONE_ARGS, FOLDER_ID } from './datasets.ts';
 import { trainFamily } from './train-data.ts';
+import { AUTO_START, isAuto, startWorkers } from './loader-plan.ts';
 import { FILES_PY, LATENCY_PY, READ_PY, SHARDS_PY, SKIP_PY, errorPronePy } from './pytorch-datasets.ts';
 import { modelPython, py, SnippetError, transformsPython } from './pytorch-python.ts';
 
@@ -105,10 +106,17 @@ const indent = (text: string, spaces: number) =>
 
 /** The DataLoader call: prefetch_factor and timeout only with workers (PyTorch refuses them otherwise). */
 function loaderCall(v: PlaygroundValues, skipping: boolean): string[] {
-  const args = [`batch_size=${v.batchSize}`, `shuffle=${py(v.shuffle)}`, `num_workers=${v.numWorkers}`];
+  const workers = startWorkers(v);
+  const args = [`batch_size=${v.batchSize}`, `shuffle=${py(v.shuffle)}`, `num_workers=${workers}`];
   const notes: string[] = [];
-  if (v.numWorkers > 0) {
-    args.push(`prefetch_factor=${v.prefetchFactor}`);
+  if (isAuto(v)) {
+    notes.push(
+      `# ${[v.numWorkers === 'auto' && 'numWorkers', v.prefetchFactor === 'auto' && 'prefetchFactor'].filter(Boolean).join(' and ')} 'auto': the browser tunes it while it runs;`,
+      `# PyTorch has no such option, so this starts where the browser starts (${AUTO_START}; tf.data's AUTOTUNE is the nearest).`,
+    );
+  }
+  if (workers > 0) {
+    args.push(`prefetch_factor=${v.prefetchFactor === 'auto' ? AUTO_START : v.prefetchFactor}`);
     if (v.timeoutMs > 0) {
       // PyTorch bounds a whole batch from a worker and raises; Feedline bounds each sample and skips it.
       args.push(`timeout=${py((v.timeoutMs * v.batchSize) / 1000)}`);
@@ -119,7 +127,7 @@ function loaderCall(v: PlaygroundValues, skipping: boolean): string[] {
   }
   args.push(`in_order=${py(v.inOrder)}`, 'generator=generator');
   if (skipping) args.push('collate_fn=collate_skipping');
-  if (v.numWorkers > 0) args.push('persistent_workers=True');
+  if (workers > 0) args.push('persistent_workers=True');
   return [...notes, '# in_order needs torch >= 2.6.', `loader = DataLoader(dataset, ${args.join(', ')})`];
 }
 

@@ -41,6 +41,8 @@ export class SessionLive {
   #openedAt = 0;
   #lastStrip = 0;
   #snapshots = 0;
+  /** The loader's autotune decisions already on the timeline. */
+  #decisionsMarked = 0;
 
   constructor(
     readonly figures: SessionFigures,
@@ -52,6 +54,7 @@ export class SessionLive {
   /** A loader (the first or a reopened one) started: its geometry, its trace, and the poll. */
   opened(loader: DataLoader): void {
     this.#openedAt = performance.now();
+    this.#decisionsMarked = 0;
     this.mode = loader.mode;
     this.slots = loader.slots;
     this.epochLength = loader.length;
@@ -76,10 +79,20 @@ export class SessionLive {
     if (!loader) return;
     const stats = loader.stats();
     this.stats = stats;
+    this.#markDecisions(stats);
     const since = this.trace.lastStep?.end ?? this.#openedAt;
     const stalled = running ? performance.now() - since : 0;
     this.stalledMs = stalled > 1000 ? stalled : 0;
     this.rates = this.#meter.add(stats, performance.now());
+  }
+
+  /** numWorkers or prefetchFactor 'auto': each change the tuner made, a mark on the timeline at the time it made it. */
+  #markDecisions(stats: LoaderStats): void {
+    const decisions = stats.autotune?.decisions ?? [];
+    for (const d of decisions.slice(this.#decisionsMarked)) {
+      this.trace.addMark(`auto: ${d.numWorkers} workers × ${d.prefetchFactor} (${d.why})`, d.time);
+    }
+    this.#decisionsMarked = decisions.length;
   }
 
   /** Copies what the run recorded into reactive state (a few times a second, not per step). */

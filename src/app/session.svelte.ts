@@ -15,13 +15,14 @@
  * one. Stopping is not an error: its status says 'stopped' and a reason other
  * than the Stop button is a neutral note.
  */
-import { ringSlotCount, type LoaderState } from '../loader/index.ts';
+import type { LoaderState } from '../loader/index.ts';
 import type { Trainer } from '../train/index.ts';
 import { ConsumerGate } from './consumer-gate.ts';
 import { DATASETS, openBundled, type OpenedDataset } from './datasets.ts';
 import { describeFailure, type Failure } from './failure.ts';
 import { openLoaderData, openTrainData } from './pipeline-data.ts';
 import { Pipeline, type StepInfo } from './pipeline.ts';
+import { startSlots } from './loader-plan.ts';
 import { clearSavedRun, loadSavedRun, saveRun, type SavedRun } from './resume-store.ts';
 import { RunRecorder } from './run-recorder.ts';
 import { evalDetailOf, startingPoint } from './run-start.ts';
@@ -79,7 +80,7 @@ export class PlaygroundSession {
 
   /** The ring and lanes the settings would make, before a run has any. */
   get plannedSlots(): number {
-    return this.live.stats ? this.live.slots : ringSlotCount(this.settings.numWorkers, this.settings.prefetchFactor);
+    return this.live.stats ? this.live.slots : startSlots(this.settings);
   }
 
   /** The loader-only saved position, when it belongs to the current settings and nothing runs. */

@@ -9,7 +9,7 @@ import { DATASETS, FOLDER_ID } from './datasets.ts';
 
 type Rule =
   | { kind: 'enum'; options: readonly string[] }
-  | { kind: 'int'; min: number; max: number }
+  | { kind: 'int'; min: number; max: number; /** 'auto' is allowed too (the loader tunes it) */ auto?: boolean }
   | { kind: 'number'; min: number; max: number; /** the minimum itself is refused (a learning rate of 0) */ openMin?: boolean }
   | { kind: 'bool' }
   | { kind: 'url' }
@@ -33,8 +33,8 @@ export const RULES: { readonly [K in keyof PlaygroundValues]: Rule } = {
   learningRate: { kind: 'number', min: 0, max: 10, openMin: true },
   epochs: { kind: 'int', min: 1, max: 100 },
   batchSize: { kind: 'int', min: 1, max: 1024 },
-  numWorkers: { kind: 'int', min: 0, max: MAX_PLAYGROUND_WORKERS },
-  prefetchFactor: { kind: 'int', min: 1, max: MAX_PREFETCH },
+  numWorkers: { kind: 'int', min: 0, max: MAX_PLAYGROUND_WORKERS, auto: true },
+  prefetchFactor: { kind: 'int', min: 1, max: MAX_PREFETCH, auto: true },
   shuffle: { kind: 'bool' },
   // The loader uses the seed's low 32 bits: any larger one repeats a smaller one.
   seed: { kind: 'int', min: 0, max: 2 ** 32 - 1 },
@@ -75,9 +75,9 @@ export function valueProblem(key: keyof PlaygroundValues, value: unknown): strin
     case 'bool':
       return typeof value === 'boolean' ? null : `${key} must be true or false; got ${got}`;
     case 'int':
-      return Number.isInteger(value) && (value as number) >= rule.min && (value as number) <= rule.max
+      return (Number.isInteger(value) && (value as number) >= rule.min && (value as number) <= rule.max) || (rule.auto && value === 'auto')
         ? null
-        : `${key} must be a whole number from ${rule.min} to ${rule.max}; got ${got}`;
+        : `${key} must be a whole number from ${rule.min} to ${rule.max}${rule.auto ? ", or 'auto'" : ''}; got ${got}`;
     case 'number': {
       const ok = typeof value === 'number' && Number.isFinite(value) && value <= rule.max && (rule.openMin ? value > rule.min : value >= rule.min);
       return ok ? null : `${key} must be a number ${rule.openMin ? 'above' : 'from'} ${rule.min} ${rule.openMin ? 'and at most' : 'to'} ${rule.max}; got ${got}`;

@@ -152,5 +152,19 @@ test('a preset link opens with its settings; stopped runs survive a reload and c
   expect(python).toContain('SimulatedLatency(dataset, 40, 40)');
   // Parses as Python: ast.parse raises (and python3 exits 1) on a syntax error.
   execFileSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: python });
+
+  // numWorkers and prefetchFactor 'auto': the consumer waits for the slow network, so the loader's
+  // tuner grows a setting; the controls say where it is and the timeline marks each decision.
+  await page.getByTestId('extra-compute').fill('0'); // steps of ~50 ms: loading is the bottleneck
+  await page.getByTestId('workers-auto').check({ force: true });
+  await page.getByTestId('prefetch-auto').check();
+  await expect(page).toHaveURL(/workers=auto&prefetch=auto/);
+  await expect(page.getByTestId('prefetch')).toHaveValue('auto');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('workers-tuned')).toHaveText(/^now \d+ × \d+ in flight, (still trying|settled)$/);
+  await expect(page.getByTestId('timeline-summary')).toContainText(/last change: auto: \d+ workers × \d+ \(/, { timeout: 30_000 });
+  await page.screenshot({ path: `${SHOTS}/desktop-light-auto.png` });
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('status')).toHaveText('stopped');
   expect(errors).toEqual([]);
 });

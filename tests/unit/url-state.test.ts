@@ -61,9 +61,9 @@ describe('url state', () => {
     const r = fromSearch('?workers=99&batch=abc&prefetch=&lr=0&shuffle=maybe&dataset=cifar&model=resnet&colour=red&workers2=1&epochs=2&seed=1.5');
     expect(r.values).toEqual({ ...DEFAULT_VALUES, epochs: 2 });
     expect(r.warnings).toEqual([
-      'workers: numWorkers must be a whole number from 0 to 16; got 99; kept 2',
+      "workers: numWorkers must be a whole number from 0 to 16, or 'auto'; got 99; kept 2",
       'batch: batchSize must be a whole number from 1 to 1024; got "abc"; kept 32',
-      'prefetch: prefetchFactor must be a whole number from 1 to 16; got ""; kept 2',
+      "prefetch: prefetchFactor must be a whole number from 1 to 16, or 'auto'; got \"\"; kept 2",
       'lr: learningRate must be a number above 0 and at most 10; got 0; kept 0.001',
       'shuffle: shuffle must be true or false; got "maybe"; kept 1',
       expect.stringMatching(/^dataset: dataset must be one of fixtures, mnist, mnist-files, shapes, shapes-files, bad-images, error-prone.*; got "cifar"; kept mnist$/),
@@ -121,6 +121,23 @@ describe('url state', () => {
     expect(fromSearch('?theme=pink')).toMatchObject({ theme: 'system', warnings: ['theme must be one of system, light, dark; got "pink"'] });
     expect(toSearch({ ...DEFAULT_VALUES }, { theme: 'light' })).toBe('?theme=light');
     expect(toSearch({ ...DEFAULT_VALUES }, { theme: 'system' })).toBe('');
+  });
+
+  it("reads and writes numWorkers and prefetchFactor 'auto', and names 'auto' when refusing another word", () => {
+    const state = fromSearch('?workers=auto&prefetch=auto');
+    expect(state.values.numWorkers).toBe('auto');
+    expect(state.values.prefetchFactor).toBe('auto');
+    expect(state.warnings).toEqual([]);
+    expect(toSearch(state.values)).toBe('?workers=auto&prefetch=auto');
+    const bad = fromSearch('?workers=automatic&prefetch=Auto');
+    expect(bad.values.numWorkers).toBe(DEFAULT_VALUES.numWorkers);
+    expect(bad.values.prefetchFactor).toBe(DEFAULT_VALUES.prefetchFactor);
+    expect(bad.warnings).toEqual([
+      `workers: numWorkers must be a whole number from 0 to 16, or 'auto'; got "automatic"; kept ${DEFAULT_VALUES.numWorkers}`,
+      `prefetch: prefetchFactor must be a whole number from 1 to 16, or 'auto'; got "Auto"; kept ${DEFAULT_VALUES.prefetchFactor}`,
+    ]);
+    // Settings without 'auto' still refuse it.
+    expect(fromSearch('?epochs=auto').warnings).toEqual([`epochs: epochs must be a whole number from 1 to 100; got "auto"; kept ${DEFAULT_VALUES.epochs}`]);
   });
 
   it('reads booleans as 1/0, true/false and on/off, and numbers only from plain decimal text', () => {

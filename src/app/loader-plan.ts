@@ -1,0 +1,25 @@
+/**
+ * What the loader settings will make before a loader exists: the worker
+ * lanes and the ring the views draw. 'auto' starts where the loader's tuner
+ * starts (src/loader/autotune.ts: 2 workers, 2 batches in flight each) and
+ * grows from there while it runs; the live stats then say where it is.
+ */
+import { ringSlotCount } from '../loader/index.ts';
+import type { PlaygroundValues } from './playground-values.ts';
+
+/** Where numWorkers and prefetchFactor 'auto' start. */
+export const AUTO_START = 2;
+
+type LoaderSettings = Pick<PlaygroundValues, 'numWorkers' | 'prefetchFactor'>;
+
+export const isAuto = (v: LoaderSettings): boolean => v.numWorkers === 'auto' || v.prefetchFactor === 'auto';
+
+/** The workers a loader starts with (0: the main thread). */
+export function startWorkers(v: LoaderSettings): number {
+  return v.numWorkers === 'auto' ? AUTO_START : v.numWorkers;
+}
+
+/** The ring slots in use when a loader starts: max(2, workers x prefetchFactor). */
+export function startSlots(v: LoaderSettings): number {
+  return ringSlotCount(startWorkers(v), v.prefetchFactor === 'auto' ? AUTO_START : v.prefetchFactor);
+}
