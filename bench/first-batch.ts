@@ -29,7 +29,7 @@ export async function benchFirstBatch(page: Page, reps: number, workerCounts: nu
     const at = async (numWorkers: number, cache: 'none' | 'indexeddb') => {
       const times = [];
       for (let r = 0; r < reps; r++) {
-        times.push(await page.evaluate((a) => window.bench.firstBatchMs(a.manifest, { batchSize: BATCH, numWorkers: a.numWorkers, cache: a.cache }), { manifest, numWorkers, cache }));
+        times.push(await page.evaluate((a) => window.bench.firstBatchMs(a.manifest, { batchSize: a.batch, numWorkers: a.numWorkers, cache: a.cache }), { manifest, numWorkers, cache, batch: BATCH }));
       }
       return median(times);
     };

@@ -63,7 +63,7 @@ interface Part {
 }
 
 const PARTS: Part[] = [
-  { name: 'decode', key: 'decode', inQuick: true, run: (c) => decodeBench(c.page, reps, false, quick) },
+  { name: 'decode', key: 'decode', inQuick: true, run: (c) => decodeBench(c.page, reps) },
   { name: 'decode-ways', key: 'decode', inQuick: false, onlyAlone: true, run: (c) => decodeBench(c.page, reps, true) },
   { name: 'overlap', key: 'overlap', inQuick: true, run: (c) => benchOverlap(c.page, reps, quick) },
   { name: 'handoff', key: 'handoff', inQuick: true, run: (c) => benchHandoff(c.page, reps, quick ? 50 : 200) },

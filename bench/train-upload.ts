@@ -19,10 +19,10 @@ interface UploadScenario {
 }
 
 const uploads: UploadScenario[] = [
-  { name: 'mnist 28x28x1, batch 256', manifest: '/datasets/mnist/manifest.json', limit: 2048, options: { batchSize: 256 }, rounds: 4 },
-  { name: 'shapes 160x160x3, batch 32 (2.4 MB a batch)', manifest: '/datasets/shapes/manifest.json', limit: 320, options: { batchSize: 32 }, rounds: 4 },
+  { name: 'mnist 28x28x1, batch 256', manifest: '/datasets/mnist/manifest.json', limit: 1024, options: { batchSize: 256 }, rounds: 3 },
+  { name: 'shapes 160x160x3, batch 32 (2.4 MB a batch)', manifest: '/datasets/shapes/manifest.json', limit: 128, options: { batchSize: 32 }, rounds: 2 },
 ];
-const fit = { name: 'mnist mlp fit, batch 128, 10 steps', manifest: '/datasets/mnist/manifest.json', limit: 1280, options: { batchSize: 128 }, model: 'mlp', rounds: 5 };
+const fit = { name: 'mnist mlp fit, batch 128, 10 steps', manifest: '/datasets/mnist/manifest.json', limit: 1280, options: { batchSize: 128 }, model: 'mlp', rounds: 3 };
 
 
 export interface UploadResult {

@@ -5,6 +5,7 @@
  * grows from there while it runs; the live stats then say where it is.
  */
 import { ringSlotCount } from '../loader/index.ts';
+import { autotuneRange } from '../loader/autotune.ts';
 import type { PlaygroundValues } from './playground-values.ts';
 
 /** Where numWorkers and prefetchFactor 'auto' start. */
@@ -22,4 +23,9 @@ export function startWorkers(v: LoaderSettings): number {
 /** The ring slots in use when a loader starts: max(2, workers x prefetchFactor). */
 export function startSlots(v: LoaderSettings): number {
   return ringSlotCount(startWorkers(v), v.prefetchFactor === 'auto' ? AUTO_START : v.prefetchFactor);
+}
+
+/** The most workers numWorkers 'auto' may grow to on a device with `cores` logical cores (at most `limit`). */
+export function autoWorkerCap(cores: number, limit: number): number {
+  return autotuneRange('auto', 2, cores, limit)!.workers.max;
 }

@@ -178,7 +178,7 @@ export class DirectUploader implements Uploader {
 
 /**
  * The uploader for `path`. 'auto' takes the direct path wherever it can run
- * (WebGPU, uint8 batches): `npm run bench:upload` measured it faster on the
+ * (WebGPU, uint8 batches): `BENCH_ONLY=upload npm run bench` measured it faster on the
  * same batches (README: Training); elsewhere the default path.
  */
 export function createUploader(path: UploadPath | 'auto', affine: Affine, batch: Batch): Uploader {

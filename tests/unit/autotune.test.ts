@@ -22,9 +22,11 @@ function feed(tuner: Autotuner, clock: { now: number }, batches: number, ms: num
 }
 
 describe('autotune policy', () => {
-  it("resolves 'auto' to a start and a maximum from the cores, at least 2 workers", () => {
+  it("resolves 'auto' to a start and a maximum from the cores, at least 4 workers", () => {
     expect(autotuneRange('auto', 'auto', 8, 64)).toEqual({ workers: { start: 2, max: 8 }, prefetch: { start: 2, max: 4 } });
-    expect(autotuneRange('auto', 3, 1, 64)).toEqual({ workers: { start: 2, max: 2 }, prefetch: { start: 3, max: 3 } });
+    expect(autotuneRange('auto', 3, 1, 64)).toEqual({ workers: { start: 2, max: 4 }, prefetch: { start: 3, max: 3 } });
+    expect(autotuneRange('auto', 'auto', 2, 64)).toEqual({ workers: { start: 2, max: 4 }, prefetch: { start: 2, max: 4 } });
+    expect(autotuneRange('auto', 'auto', 2, 3)).toEqual({ workers: { start: 2, max: 3 }, prefetch: { start: 2, max: 4 } });
     expect(autotuneRange('auto', 2, 128, 64)).toEqual({ workers: { start: 2, max: 64 }, prefetch: { start: 2, max: 2 } });
     expect(autotuneRange(2, 'auto', 16, 64)).toEqual({ workers: { start: 2, max: 2 }, prefetch: { start: 2, max: 4 } });
     expect(autotuneRange(2, 2, 16, 64)).toBeNull();

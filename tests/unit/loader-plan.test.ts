@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { autotuneRange } from '../../src/loader/autotune.ts';
-import { AUTO_START, isAuto, startSlots, startWorkers } from '../../src/app/loader-plan.ts';
+import { AUTO_START, autoWorkerCap, isAuto, startSlots, startWorkers } from '../../src/app/loader-plan.ts';
 
 describe('loader plan', () => {
   it('sizes fixed settings as the loader does: workers x prefetchFactor slots, at least 2', () => {
@@ -26,5 +26,11 @@ describe('loader plan', () => {
     expect(startSlots({ numWorkers: 4, prefetchFactor: 'auto' })).toBe(8);
     expect(startSlots({ numWorkers: 'auto', prefetchFactor: 'auto' })).toBe(4);
     expect(isAuto({ numWorkers: 4, prefetchFactor: 'auto' })).toBe(true);
+  });
+
+  it("says how far 'auto' may grow: the cores, at least 4, within the page's limit", () => {
+    expect(autoWorkerCap(2, 16)).toBe(4);
+    expect(autoWorkerCap(12, 16)).toBe(12);
+    expect(autoWorkerCap(32, 16)).toBe(16);
   });
 });
