@@ -21,6 +21,9 @@ function crossOriginIsolation(): Plugin {
       res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
       res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     }
+    // Any site may embed the demo frame (embed.html) and load embed-host.js, isolated hosts included:
+    // under their own COEP require-corp a cross-origin frame or script must opt in with CORP.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     next();
   };
   return {
@@ -41,7 +44,11 @@ export default defineConfig({
   // Every page but the package test's fixture app, which imports 'feedline' as installed elsewhere.
   optimizeDeps: { entries: ['**/*.html', '!tests/package/**'] },
   // The dev page's build; dist/ is the library's (npm run build:lib), which the package ships.
-  build: { outDir: 'dist-app' },
+  build: {
+    outDir: 'dist-app',
+    // The playground and the embeddable demo frame.
+    rollupOptions: { input: { index: 'index.html', embed: 'embed.html' } },
+  },
   server: { port: 5173 },
   preview: { port: 4173 },
   test: {

@@ -29,3 +29,13 @@ export function startSlots(v: LoaderSettings): number {
 export function autoWorkerCap(cores: number, limit: number): number {
   return autotuneRange('auto', 2, cores, limit)!.workers.max;
 }
+
+/**
+ * The timeline's worker lanes: the running loader's workers when it has
+ * any, else those the settings start with (-1 is the main thread's lane).
+ */
+export function laneIds(v: LoaderSettings, runningWorkers: ReadonlyArray<{ id: number }> | null | undefined): number[] {
+  if (runningWorkers?.length) return runningWorkers.map((w) => w.id);
+  const n = startWorkers(v);
+  return n === 0 ? [-1] : Array.from({ length: n }, (_, i) => i);
+}

@@ -89,12 +89,10 @@ export class PlaygroundSession {
     return !this.running && s.consumer === 'simulated' && this.saved?.key === positionKey(s) ? this.saved : null;
   }
 
-  /** Loads src/train after the page painted; a hidden page stops a run. Returns the cleanup. */
-  connect(): () => void {
+  /** Loads src/train after the page painted; a hidden page stops a run (an embed pauses instead). Returns the cleanup. */
+  connect({ stopWhenHidden = true } = {}): () => void {
     void this.hub.probe();
-    const onVisibility = () => {
-      if (document.visibilityState === 'hidden' && this.running) this.stop('the page was hidden');
-    };
+    const onVisibility = () => stopWhenHidden && document.visibilityState === 'hidden' && this.running && this.stop('the page was hidden');
     document.addEventListener('visibilitychange', onVisibility);
     return () => {
       document.removeEventListener('visibilitychange', onVisibility);

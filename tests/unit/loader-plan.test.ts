@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { autotuneRange } from '../../src/loader/autotune.ts';
-import { AUTO_START, autoWorkerCap, isAuto, startSlots, startWorkers } from '../../src/app/loader-plan.ts';
+import { AUTO_START, autoWorkerCap, isAuto, laneIds, startSlots, startWorkers } from '../../src/app/loader-plan.ts';
 
 describe('loader plan', () => {
   it('sizes fixed settings as the loader does: workers x prefetchFactor slots, at least 2', () => {
@@ -32,5 +32,12 @@ describe('loader plan', () => {
     expect(autoWorkerCap(2, 16)).toBe(4);
     expect(autoWorkerCap(12, 16)).toBe(12);
     expect(autoWorkerCap(32, 16)).toBe(16);
+  });
+
+  it("draws the running loader's worker lanes, else the ones the settings start with, or the main thread's", () => {
+    expect(laneIds({ numWorkers: 3, prefetchFactor: 2 }, null)).toEqual([0, 1, 2]);
+    expect(laneIds({ numWorkers: 'auto', prefetchFactor: 2 }, [])).toEqual([0, 1]);
+    expect(laneIds({ numWorkers: 0, prefetchFactor: 2 }, undefined)).toEqual([-1]);
+    expect(laneIds({ numWorkers: 'auto', prefetchFactor: 2 }, [{ id: 0 }, { id: 1 }, { id: 2 }])).toEqual([0, 1, 2]);
   });
 });

@@ -1,0 +1,93 @@
+/**
+ * What an embedded Feedline frame and its host page say to each other with
+ * `postMessage` (the host's half is public/embed-host.js).
+ *
+ *   frame -> host  { feedline: 1, type: 'height', id, height }   the content's height in CSS px, on every change
+ *   frame -> host  { feedline: 1, type: 'ready', id }            once, when the frame can take a theme
+ *   host -> frame  { feedline: 1, type: 'theme', theme }         'light' or 'dark': for `theme=host`
+ *
+ * The frame cannot know its host's origin, so it posts to '*': a height is
+ * not a secret. The host accepts a message only from the frame's own window
+ * and origin; the frame accepts a theme only from its parent window.
+ */
+
+export interface HeightMessage {
+  feedline: 1;
+  type: 'height';
+  id: string;
+  height: number;
+}
+
+export interface ReadyMessage {
+  feedline: 1;
+  type: 'ready';
+  id: string;
+}
+
+export interface ThemeMessage {
+  feedline: 1;
+  type: 'theme';
+  theme: 'light' | 'dark';
+}
+
+/** The host's window, or null when the page is not in a frame. */
+function host(): Window | null {
+  return window.parent !== window ? window.parent : null;
+}
+
+/** Reports `target`'s height to the host now and on every change (ResizeObserver); returns the cleanup. */
+export function reportHeight(id: string, target: Element): () => void {
+  const parent = host();
+  if (!parent) return () => {};
+  let last = -1;
+  const send = () => {
+    const height = Math.ceil(target.getBoundingClientRect().height);
+    if (height === last) return;
+    last = height;
+    parent.postMessage({ feedline: 1, type: 'height', id, height } satisfies HeightMessage, '*');
+  };
+  const observer = new ResizeObserver(send);
+  observer.observe(target);
+  send();
+  return () => observer.disconnect();
+}
+
+/** Says the frame is ready, and calls `apply` with each theme its parent sends; returns the cleanup. */
+export function takeHostTheme(id: string, apply: (theme: 'light' | 'dark') => void): () => void {
+  const parent = host();
+  if (!parent) return () => {};
+  const onMessage = (event: MessageEvent) => {
+    const data = event.data as Partial<ThemeMessage> | null;
+    if (event.source !== parent || data?.feedline !== 1 || data.type !== 'theme') return;
+    if (data.theme === 'light' || data.theme === 'dark') apply(data.theme);
+  };
+  window.addEventListener('message', onMessage);
+  parent.postMessage({ feedline: 1, type: 'ready', id } satisfies ReadyMessage, '*');
+  return () => window.removeEventListener('message', onMessage);
+}
+
+/**
+ * Calls `changed(true|false)` when `target` comes into or goes out of the
+ * host's viewport (an IntersectionObserver in a frame measures against the
+ * top-level viewport), or the tab is hidden or shown; returns the cleanup.
+ */
+export function watchInView(target: Element, changed: (inView: boolean) => void): () => void {
+  let intersecting = true;
+  let last: boolean | null = null;
+  const update = () => {
+    const now = intersecting && document.visibilityState === 'visible';
+    if (now === last) return;
+    last = now;
+    changed(now);
+  };
+  const observer = new IntersectionObserver((entries) => {
+    intersecting = entries.at(-1)!.isIntersecting;
+    update();
+  });
+  observer.observe(target);
+  document.addEventListener('visibilitychange', update);
+  return () => {
+    observer.disconnect();
+    document.removeEventListener('visibilitychange', update);
+  };
+}
