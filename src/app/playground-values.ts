@@ -67,8 +67,9 @@ export const DEFAULT_VALUES: Readonly<PlaygroundValues> = Object.freeze({
   learningRate: 0.001,
   epochs: 3,
   batchSize: 32,
-  numWorkers: 2,
-  prefetchFactor: 2,
+  // 'auto' measured within 2% of the best fixed setting in the bench (docs/performance.md).
+  numWorkers: 'auto',
+  prefetchFactor: 'auto',
   shuffle: true,
   seed: 0,
   inOrder: true,

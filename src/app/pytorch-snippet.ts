@@ -9,7 +9,7 @@ import type { PlaygroundValues } from './playground-values.ts';
 import { AUGMENT_RECIPES } from './augment-recipes.ts';
 import { datasetEntry, ERROR_PRONE_ARGS, FOLDER_ID } from './datasets.ts';
 import { trainFamily } from './train-data.ts';
-import { AUTO_START, isAuto, startWorkers } from './loader-plan.ts';
+import { AUTO_START, startWorkers } from './loader-plan.ts';
 import { FILES_PY, LATENCY_PY, READ_PY, SHARDS_PY, SKIP_PY, errorPronePy } from './pytorch-datasets.ts';
 import { modelPython, py, SnippetError, transformsPython } from './pytorch-python.ts';
 
@@ -109,9 +109,11 @@ function loaderCall(v: PlaygroundValues, skipping: boolean): string[] {
   const workers = startWorkers(v);
   const args = [`batch_size=${v.batchSize}`, `shuffle=${py(v.shuffle)}`, `num_workers=${workers}`];
   const notes: string[] = [];
-  if (isAuto(v)) {
+  // prefetchFactor matters only with workers (num_workers=0 has no prefetch).
+  const tuned = [v.numWorkers === 'auto' && 'numWorkers', workers > 0 && v.prefetchFactor === 'auto' && 'prefetchFactor'].filter(Boolean);
+  if (tuned.length > 0) {
     notes.push(
-      `# ${[v.numWorkers === 'auto' && 'numWorkers', v.prefetchFactor === 'auto' && 'prefetchFactor'].filter(Boolean).join(' and ')} 'auto': the browser tunes it while it runs;`,
+      `# ${tuned.join(' and ')} 'auto': the browser tunes ${tuned.length > 1 ? 'them' : 'it'} while it runs;`,
       `# PyTorch has no such option, so this starts where the browser starts (${AUTO_START}; tf.data's AUTOTUNE is the nearest).`,
     );
   }

@@ -40,7 +40,7 @@ function canvasInk(page: Page): Promise<{ width: number; height: number; lit: nu
 
 test('shows an epoch of fixture batches loaded by workers through the shared ring', async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto('/?dataset=fixtures');
+  await page.goto('/?dataset=fixtures&workers=2');
   await expect(page.getByTestId('mode-badge')).toContainText('shared');
   await expect(page.getByTestId('coi-state')).toContainText('true');
 
@@ -109,7 +109,7 @@ test('reopens a running loader when batchSize changes, and says the epoch starts
 });
 
 test("shows the loader's option error, and runs again once the option is fixed", async ({ page }) => {
-  await page.goto('/?dataset=fixtures');
+  await page.goto('/?dataset=fixtures&workers=2&prefetch=2');
   await loaderOnly(page, 200);
   await page.getByTestId('start-button').click();
   await expect(page.getByTestId('status')).toHaveText('running');

@@ -63,18 +63,22 @@ test('Start trains on the default settings, and every view shows that one run; a
   // The page's own UI time is measured and shown while it trains.
   await expect(page.getByTestId('ui-cost')).toContainText(/\d+\.\d ms per second of the main thread/);
   await expect(page.getByTestId('loss')).not.toHaveText(firstLoss!); // read back again 10 steps later
-  // The ring and the lanes are the training run's: two workers, slots in use.
-  await expect(page.getByTestId('worker-row')).toHaveCount(2);
+  // The ring and the lanes are the training run's: 'auto' (the default) starts with two workers and says where it is.
+  await expect(page.getByTestId('workers-auto')).toBeChecked();
+  await expect(page.getByTestId('workers-tuned')).toHaveText(/^now \d+ × \d+ in flight/);
+  expect(await page.getByTestId('worker-row').count()).toBeGreaterThanOrEqual(2);
   await expect.poll(() => page.locator('[data-testid=ring-slot]:not([data-state=free])').count()).toBeGreaterThan(0);
   await expect(page.getByTestId('timeline-summary')).toContainText(/step \d+ waited \d+ ms, computed \d+ ms/);
   await expect(page.getByTestId('batch-labels').first()).toHaveText(/^labels:\s*(\d\s?){32}$/); // MNIST digits, batchSize 32
   await page.screenshot({ path: `${SHOTS}/desktop-light-training.png` });
 
-  // numWorkers 2 -> 4 mid-run: new lanes, the same model, the step count goes on rising.
+  // numWorkers auto -> 4 and prefetchFactor auto -> 2 mid-run: new lanes, the same model, the step count goes on rising.
   const before = await number(page, 'step');
   await page.getByTestId('workers-4').check({ force: true });
+  await page.getByTestId('prefetch-auto').uncheck();
+  await expect(page.getByTestId('prefetch')).toHaveValue('2');
   await expect(page.getByTestId('worker-row')).toHaveCount(4);
-  await expect(page.getByTestId('timeline-summary')).toContainText('numWorkers 2→4');
+  await expect(page.getByTestId('timeline-summary')).toContainText('numWorkers auto→4');
   await expect.poll(() => number(page, 'step')).toBeGreaterThan(before + 5);
   await expect(page.getByTestId('error')).toHaveCount(0);
 

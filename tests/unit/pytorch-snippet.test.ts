@@ -60,13 +60,15 @@ describe('Copy as PyTorch', () => {
     const both = snippet({ numWorkers: 'auto', prefetchFactor: 'auto' });
     expect(pythonSyntaxError(both)).toBe('');
     expect(loaderLine(both)).toContain('num_workers=2, prefetch_factor=2,');
-    expect(both).toContain("# numWorkers and prefetchFactor 'auto': the browser tunes it while it runs;");
+    expect(both).toContain("# numWorkers and prefetchFactor 'auto': the browser tunes them while it runs;");
     expect(both).toContain("# PyTorch has no such option, so this starts where the browser starts (2; tf.data's AUTOTUNE is the nearest).");
     const prefetchOnly = snippet({ numWorkers: 3, prefetchFactor: 'auto' });
     expect(loaderLine(prefetchOnly)).toContain('num_workers=3, prefetch_factor=2,');
     expect(prefetchOnly).toContain("# prefetchFactor 'auto': the browser tunes it while it runs;");
-    expect(loaderLine(snippet({ numWorkers: 4 }))).toContain('num_workers=4, prefetch_factor=2,');
-    expect(snippet({ numWorkers: 4 })).not.toContain("'auto'");
+    expect(loaderLine(snippet({ numWorkers: 4, prefetchFactor: 2 }))).toContain('num_workers=4, prefetch_factor=2,');
+    expect(snippet({ numWorkers: 4, prefetchFactor: 2 })).not.toContain("'auto'");
+    // Without workers there is no prefetch to tune.
+    expect(snippet({ numWorkers: 0, prefetchFactor: 'auto' })).not.toContain("'auto'");
   });
 
   it('maps augment crop-flip on shapes to RandomResizedCrop at 32x32 then a flip, with the CNN and shards', () => {

@@ -42,7 +42,7 @@ describe('run-format', () => {
     const b = { ...DEFAULT_VALUES, numWorkers: 4, dataset: 'shapes', shuffle: false };
     expect(differingSettings(a, b)).toEqual([
       { key: 'dataset', a: 'mnist', b: 'shapes' },
-      { key: 'numWorkers', a: '2', b: '4' },
+      { key: 'numWorkers', a: 'auto', b: '4' },
       { key: 'shuffle', a: 'true', b: 'false' },
     ]);
     expect(differingSettings(a, { ...a })).toEqual([]);

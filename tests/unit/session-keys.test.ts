@@ -7,7 +7,7 @@ describe('session keys', () => {
   it('labels exactly the loader settings that changed, old value to new, for the timeline tick', () => {
     const before = pick({ ...DEFAULT_VALUES }, LIVE_LOADER_KEYS);
     const after = pick({ ...DEFAULT_VALUES, numWorkers: 4, shuffle: false, learningRate: 0.5 }, LIVE_LOADER_KEYS);
-    expect(changeLabel(before, after)).toBe('numWorkers 2→4, shuffle true→false');
+    expect(changeLabel(before, after)).toBe('numWorkers auto→4, shuffle true→false');
     expect(changeLabel(before, before)).toBe('');
   });
 
@@ -29,7 +29,7 @@ describe('RunRecorder', () => {
     const record = recorder.record('done', 'webgl');
     expect(record.summary).toMatchObject({ steps: 2, samples: 64, waitShare: 10 / 80, testAccuracy: 0.9 });
     expect(record.status).toBe('done');
-    expect(record.values.numWorkers).toBe(2);
+    expect(record.values.numWorkers).toBe('auto');
     expect(record.id).toMatch(/^run-\d+-[a-z0-9]+$/);
   });
 });

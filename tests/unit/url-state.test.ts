@@ -61,9 +61,9 @@ describe('url state', () => {
     const r = fromSearch('?workers=99&batch=abc&prefetch=&lr=0&shuffle=maybe&dataset=cifar&model=resnet&colour=red&workers2=1&epochs=2&seed=1.5');
     expect(r.values).toEqual({ ...DEFAULT_VALUES, epochs: 2 });
     expect(r.warnings).toEqual([
-      "workers: numWorkers must be a whole number from 0 to 16, or 'auto'; got 99; kept 2",
+      "workers: numWorkers must be a whole number from 0 to 16, or 'auto'; got 99; kept auto",
       'batch: batchSize must be a whole number from 1 to 1024; got "abc"; kept 32',
-      "prefetch: prefetchFactor must be a whole number from 1 to 16, or 'auto'; got \"\"; kept 2",
+      "prefetch: prefetchFactor must be a whole number from 1 to 16, or 'auto'; got \"\"; kept auto",
       'lr: learningRate must be a number above 0 and at most 10; got 0; kept 0.001',
       'shuffle: shuffle must be true or false; got "maybe"; kept 1',
       expect.stringMatching(/^dataset: dataset must be one of fixtures, mnist, mnist-files, shapes, shapes-files, bad-images, error-prone.*; got "cifar"; kept mnist$/),
@@ -124,11 +124,15 @@ describe('url state', () => {
   });
 
   it("reads and writes numWorkers and prefetchFactor 'auto', and names 'auto' when refusing another word", () => {
-    const state = fromSearch('?workers=auto&prefetch=auto');
+    // 'auto' is the default: a link writes it only over a preset that fixes a number.
+    expect(DEFAULT_VALUES.numWorkers).toBe('auto');
+    expect(toSearch({ ...DEFAULT_VALUES, numWorkers: 2, prefetchFactor: 3 })).toBe('?workers=2&prefetch=3');
+    expect(toSearch({ ...presetValues('slow-network'), numWorkers: 'auto' }, { preset: 'slow-network' })).toBe('?preset=slow-network&workers=auto');
+    const state = fromSearch('?preset=slow-network&workers=auto&prefetch=auto');
     expect(state.values.numWorkers).toBe('auto');
     expect(state.values.prefetchFactor).toBe('auto');
     expect(state.warnings).toEqual([]);
-    expect(toSearch(state.values)).toBe('?workers=auto&prefetch=auto');
+    expect(fromSearch('?workers=2').values).toMatchObject({ numWorkers: 2, prefetchFactor: 'auto' });
     const bad = fromSearch('?workers=automatic&prefetch=Auto');
     expect(bad.values.numWorkers).toBe(DEFAULT_VALUES.numWorkers);
     expect(bad.values.prefetchFactor).toBe(DEFAULT_VALUES.prefetchFactor);
