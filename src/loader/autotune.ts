@@ -77,7 +77,8 @@ const NAMES: Record<Setting, string> = { workers: 'worker', prefetch: 'batch in 
 export const AUTO_MIN_WORKER_CAP = 4;
 
 /**
- * The range for the options as written; null when neither is 'auto'.
+ * The range for the options as written; null when neither is 'auto', or
+ * when numWorkers is 0 (prefetchFactor 'auto' then means the default, 2).
  * `cores` is navigator.hardwareConcurrency: workers may grow to that many,
  * at least AUTO_MIN_WORKER_CAP. Not one less for the main thread: a worker
  * mostly waits on fetches and on the browser's own decode threads, and the
@@ -85,6 +86,8 @@ export const AUTO_MIN_WORKER_CAP = 4;
  */
 export function autotuneRange(numWorkers: number | 'auto', prefetchFactor: number | 'auto', cores: number, maxWorkers: number): AutotuneRange | null {
   if (numWorkers !== 'auto' && prefetchFactor !== 'auto') return null;
+  // numWorkers 0 loads each batch when the consumer asks for it: there is no prefetch to tune.
+  if (numWorkers === 0) return null;
   const most = Math.min(maxWorkers, Math.max(AUTO_MIN_WORKER_CAP, Math.floor(cores) || 2));
   const workers = numWorkers === 'auto' ? { start: Math.min(2, most), max: most } : { start: numWorkers, max: numWorkers };
   const prefetch = prefetchFactor === 'auto' ? { start: 2, max: AUTO_PREFETCH_MAX } : { start: prefetchFactor, max: prefetchFactor };

@@ -186,7 +186,7 @@ export function resolveOptions(
     shuffle: options.shuffle ?? false,
     seed,
     numWorkers,
-    prefetchFactor: autotune?.prefetch.max ?? (prefetch as number),
+    prefetchFactor: autotune?.prefetch.max ?? (prefetch === 'auto' ? 2 : prefetch),
     autotune,
     dropLast: options.dropLast ?? false,
     inOrder: options.inOrder ?? true,

@@ -84,8 +84,8 @@ test('on a host without COOP/COEP two embeds run in transfer mode, say so, size 
   await expect(a.getByTestId('status')).toHaveText('running');
   await expect(a.getByTestId('transfer-notice')).toContainText('Transfer mode');
   await expect(b.getByTestId('transfer-notice')).toBeVisible();
-  // Only the controls asked for: A shows numWorkers, B none.
-  await expect(a.getByTestId('workers-2')).toBeChecked();
+  // Only the controls asked for: A shows numWorkers (the playground's default, 'auto'), B none.
+  await expect(a.getByTestId('workers-auto')).toBeChecked();
   await expect(a.getByTestId('prefetch')).toHaveCount(0);
   await expect(b.getByTestId('workers-1')).toHaveCount(0);
   // The host script sized each frame to its content: no scroll bar inside.

@@ -74,11 +74,12 @@ test('Start trains on the default settings, and every view shows that one run; a
 
   // numWorkers auto -> 4 and prefetchFactor auto -> 2 mid-run: new lanes, the same model, the step count goes on rising.
   const before = await number(page, 'step');
-  await page.getByTestId('workers-4').check({ force: true });
   await page.getByTestId('prefetch-auto').uncheck();
   await expect(page.getByTestId('prefetch')).toHaveValue('2');
+  await expect(page.getByTestId('timeline-summary')).toContainText('last change: prefetchFactor auto→2');
+  await page.getByTestId('workers-4').check({ force: true });
   await expect(page.getByTestId('worker-row')).toHaveCount(4);
-  await expect(page.getByTestId('timeline-summary')).toContainText('numWorkers auto→4');
+  await expect(page.getByTestId('timeline-summary')).toContainText('last change: numWorkers auto→4');
   await expect.poll(() => number(page, 'step')).toBeGreaterThan(before + 5);
   await expect(page.getByTestId('error')).toHaveCount(0);
 

@@ -30,6 +30,8 @@ describe('autotune policy', () => {
     expect(autotuneRange('auto', 2, 128, 64)).toEqual({ workers: { start: 2, max: 64 }, prefetch: { start: 2, max: 2 } });
     expect(autotuneRange(2, 'auto', 16, 64)).toEqual({ workers: { start: 2, max: 2 }, prefetch: { start: 2, max: 4 } });
     expect(autotuneRange(2, 2, 16, 64)).toBeNull();
+    // numWorkers 0 has no prefetch: prefetchFactor 'auto' leaves nothing to tune.
+    expect(autotuneRange(0, 'auto', 16, 64)).toBeNull();
   });
 
   it('sizes the ring to its growth room within the memory budget, never below its start', () => {
@@ -115,5 +117,18 @@ describe("a DataLoader with numWorkers 'auto'", () => {
     expect(tuned.decisions.length).toBeGreaterThan(0);
     expect(tuned.decisions[0]).toMatchObject({ numWorkers: 3, prefetchFactor: 2 });
     expect(auto.stats().workers.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("loads every batch on the main thread for numWorkers 0 with prefetchFactor 'auto': nothing to tune, the default depth", async () => {
+    const dataset = memDataset(40, { width: 2, height: 2, channels: 1 });
+    const options = { batchSize: 4, shuffle: true, seed: 5 };
+    const plain = openLoader({ numWorkers: 0, mode: 'shared' }, dataset, { ...options, numWorkers: 0 }).loader;
+    const auto = openLoader({ numWorkers: 0, mode: 'shared' }, dataset, { ...options, numWorkers: 0, prefetchFactor: 'auto' }).loader;
+    expect(auto.options).toMatchObject({ numWorkers: 0, prefetchFactor: 2, autotune: null });
+    const want = await takeEpoch(plain, Infinity);
+    const got = await takeEpoch(auto, Infinity);
+    expect(got).toHaveLength(10);
+    expect(got.map((b) => [b.index, b.indices, b.labels])).toEqual(want.map((b) => [b.index, b.indices, b.labels]));
+    expect(auto.stats().autotune).toBeUndefined();
   });
 });
