@@ -20,7 +20,7 @@
  *   decode-ways  the decode part plus the ways the loader's decode was chosen from
  *
  * `npm run bench -- --quick`: one repetition of decode, overlap, hand-off and
- * first batch (about 3 minutes here), written to bench/results/quick.json.
+ * first batch (134 s here), written to bench/results/quick.json.
  * Results go to stdout and bench/results/latest.json.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
