@@ -2,7 +2,7 @@
  * Runs in the bench page: one measurement = one loader, a warm-up epoch
  * (workers start, caches fill), then `epochs` timed epochs.
  */
-import { blobDataset } from '../tests/browser/blob-dataset.ts';
+import { inMemoryDataset } from './in-memory.ts';
 import { DataLoader, ImageDataset, clearSampleCache, type DataLoaderOptions, type LoaderStats } from '../src/loader/index.ts';
 
 export interface Measurement {
@@ -25,18 +25,6 @@ function tunerSummary(stats: LoaderStats): Measurement['autotune'] {
 function busy(ms: number): void {
   const end = performance.now() + ms;
   while (performance.now() < end);
-}
-
-/** The in-memory datasets by manifest: fetched once per page, not once per measurement (2,000 requests each). */
-const inMemoryDatasets = new Map<string, Promise<ImageDataset>>();
-
-function inMemoryDataset(manifest: string): Promise<ImageDataset> {
-  let dataset = inMemoryDatasets.get(manifest);
-  if (!dataset) {
-    dataset = ImageDataset.fromManifest(manifest).then(blobDataset);
-    inMemoryDatasets.set(manifest, dataset);
-  }
-  return dataset;
 }
 
 /**

@@ -5,7 +5,7 @@
  * a plain one-at-a-time loop, and the same decode in a tf.data pipeline.
  */
 import * as tf from '@tensorflow/tfjs';
-import { blobDataset } from '../tests/browser/blob-dataset.ts';
+import { inMemoryDataset } from './in-memory.ts';
 import { DataLoader, ImageDataset } from '../src/loader/index.ts';
 import type { RingMode } from '../src/loader/index.ts';
 import { decodeOne, decodeWay, type DecodeWay } from './decode-ways.ts';
@@ -15,7 +15,7 @@ let dataset: ImageDataset | null = null;
 let blobs: Blob[] = [];
 
 async function load(manifest: string): Promise<number> {
-  dataset = await blobDataset(await ImageDataset.fromManifest(manifest));
+  dataset = await inMemoryDataset(manifest);
   blobs = Array.from({ length: dataset.length }, (_, i) => dataset!.source(i) as Blob);
   return blobs.length;
 }

@@ -85,7 +85,8 @@ export function valueProblem(key: keyof PlaygroundValues, value: unknown): strin
   }
 }
 
-const TRUE = ['1', 'true', 'on', 'yes'];
+/** Words a link may write for true (any case); the embed's `autostart` reads them too. */
+export const TRUE = ['1', 'true', 'on', 'yes'];
 const FALSE = ['0', 'false', 'off', 'no'];
 
 /** A setting read from URL text: the value, or why not. */

@@ -50,6 +50,11 @@ function judge(waitMs: number, totalMs: number, steps: number): Verdict {
   return { kind, waitShare, line: VERDICT_LINES[kind], steps };
 }
 
+/** The verdict over the recent steps the page tracks (session-figures.svelte.ts `recent`): the headline's. */
+export function recentVerdict(recent: { steps: number; waitMs: number; computeMs: number }): Verdict {
+  return trainingVerdict({ waitMs: recent.waitMs, uploadMs: 0, computeMs: recent.computeMs, syncMs: 0 }, recent.steps);
+}
+
 /** The verdict for a training run: `timing` summed over the last `steps` steps. */
 export function trainingVerdict(timing: StepTiming, steps: number): Verdict {
   const total = timing.waitMs + timing.uploadMs + timing.computeMs + timing.syncMs;

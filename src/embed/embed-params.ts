@@ -10,6 +10,7 @@
  * Reading never throws: what cannot be read is dropped with a warning.
  */
 import { CONTROL_GROUPS, type ControlGroup } from '../app/playground-values.ts';
+import { TRUE } from '../app/value-checks.ts';
 
 export type EmbedTheme = 'system' | 'light' | 'dark' | 'host';
 
@@ -39,7 +40,7 @@ export function embedParams(search: string): EmbedParams {
     }
   }
   const auto = params.get('autostart');
-  const autostart = auto !== null && ['1', 'true', 'on', 'yes', ''].includes(auto.toLowerCase());
+  const autostart = auto !== null && (auto === '' || TRUE.includes(auto.toLowerCase())); // `?autostart` alone counts
   const wanted = params.get('theme') ?? 'system';
   const theme = (THEMES as readonly string[]).includes(wanted) ? (wanted as EmbedTheme) : 'system';
   if (theme !== wanted) warnings.push(`theme must be one of ${THEMES.join(', ')}; got "${wanted}"`);
