@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig, type Connect, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { coiServiceWorker } from './scripts/coi-serviceworker-plugin.ts';
 import { testRoutes } from './tests/fixtures/test-routes.ts';
 
 /**
@@ -34,8 +35,10 @@ function crossOriginIsolation(): Plugin {
 }
 
 export default defineConfig({
+  // A relative base: the built site works from a domain root or any sub-path of a static host (src/app/app-url.ts).
+  base: './',
   // testRoutes: a broken, flaky server under /__test__/ for the reliability tests; dev server only.
-  plugins: [crossOriginIsolation(), testRoutes(), svelte()],
+  plugins: [crossOriginIsolation(), coiServiceWorker(), testRoutes(), svelte()],
   // Several pages (the app, the test harness, the bench), and no SPA fallback:
   // a missing image must be a 404, not index.html with status 200.
   appType: 'mpa',
@@ -46,8 +49,8 @@ export default defineConfig({
   // The dev page's build; dist/ is the library's (npm run build:lib), which the package ships.
   build: {
     outDir: 'dist-app',
-    // The playground and the embeddable demo frame.
-    rollupOptions: { input: { index: 'index.html', embed: 'embed.html' } },
+    // The playground, the embeddable demo frame, and the article built from it.
+    rollupOptions: { input: { index: 'index.html', embed: 'embed.html', learn: 'learn.html' } },
   },
   server: { port: 5173 },
   preview: { port: 4173 },

@@ -6,6 +6,7 @@
  * own folder (folder-source.svelte.ts). Add an entry here to offer another.
  */
 import { CustomDataset, ImageDataset, OptionError, type DataLoaderOptions } from '../loader/index.ts';
+import { appUrl } from './app-url.ts';
 import type { ErrorProneArgs } from '../../examples/error-prone-dataset.ts';
 
 interface EntryBase {
@@ -17,7 +18,7 @@ interface EntryBase {
 
 export interface ManifestEntry extends EntryBase {
   kind: 'manifest';
-  /** URL of manifest.json, relative to the page. */
+  /** Path of manifest.json from the app's root (appUrl resolves it for the page). */
   manifest: string;
   split: string;
 }
@@ -192,7 +193,7 @@ export function loadDataset(id: string): Promise<ImageDataset> {
   if (!loading) {
     const entry = datasetEntry(id);
     if (entry.kind !== 'manifest') return Promise.reject(new Error(`"${id}" is not a bundled dataset: it has no manifest`));
-    loading = ImageDataset.fromManifest(entry.manifest, entry.split);
+    loading = ImageDataset.fromManifest(appUrl(entry.manifest), entry.split);
     loading.catch(() => cache.delete(id));
     cache.set(id, loading);
   }

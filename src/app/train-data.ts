@@ -7,6 +7,7 @@
 import { ImageDataset, type Normalize } from '../loader/index.ts';
 import type { CheckpointInfo } from '../train/index.ts';
 import { datasetEntry } from './datasets.ts';
+import { appUrl } from './app-url.ts';
 
 export interface TrainFamily {
   /** The base id: a dataset trains with this family's settings if its id is this or starts with `<id>-` (`mnist-files`). */
@@ -48,7 +49,7 @@ export function epochsProblem(epochs: unknown): string | null {
 export async function openSplits(datasetId: string): Promise<{ train: ImageDataset; test: ImageDataset }> {
   const entry = datasetEntry(datasetId);
   if (entry.kind !== 'manifest') throw new Error(`"${datasetId}" has no manifest with a test split to train on`);
-  const [train, test] = await Promise.all([ImageDataset.fromManifest(entry.manifest, 'train'), ImageDataset.fromManifest(entry.manifest, 'test')]);
+  const [train, test] = await Promise.all([ImageDataset.fromManifest(appUrl(entry.manifest), 'train'), ImageDataset.fromManifest(appUrl(entry.manifest), 'test')]);
   return { train, test };
 }
 

@@ -58,4 +58,19 @@ describe('embed snippet', () => {
     const html = embedSnippet('http://localhost:5173/', '', { autostart: false });
     expect(html).toContain('src="http://localhost:5173/embed.html?theme=host"');
   });
+
+  it("leaves out a forced backend: each reader's browser picks its own", () => {
+    const html = embedSnippet('http://localhost:5173/', '?preset=workers&backend=webgl&workers=2');
+    expect(html).toContain('src="http://localhost:5173/embed.html?preset=workers&amp;workers=2&amp;autostart=1&amp;theme=host"');
+  });
+
+  it("with start 'click' writes a link the host script turns into a click-to-start placeholder", () => {
+    const html = embedSnippet('https://docs.example.org/feedline/', '?preset=compute-bound', { start: 'click', title: 'Compute-bound <demo>' });
+    expect(html).toBe(
+      [
+        '<a href="https://docs.example.org/feedline/embed.html?preset=compute-bound&amp;theme=host" data-feedline-demo>Compute-bound &lt;demo&gt;</a>',
+        '<script src="https://docs.example.org/feedline/embed-host.js" async></script>',
+      ].join('\n'),
+    );
+  });
 });
