@@ -7,10 +7,11 @@ const PORT = Number(process.env.FEEDLINE_TEST_PORT ?? 5199);
  * 1000 above the dev server's, so that helpers on neighbouring test ports never collide.
  */
 const BUILT_PORT = Number(process.env.FEEDLINE_PREVIEW_PORT ?? PORT + 1000);
-const BUILT_SPEC = 'playground.spec.ts';
+/** The specs of the built site: the playground under `vite preview`, and dist-app/ on a static host under a sub-path. */
+const BUILT_SPECS = ['playground.spec.ts', 'static-site.spec.ts'];
 // Building takes about 30 s: skip it when the command names spec files and none of them is the built app's.
 const specArgs = process.argv.filter((arg) => arg.endsWith('.spec.ts'));
-const wantsBuilt = specArgs.length === 0 || specArgs.some((arg) => arg.endsWith(BUILT_SPEC));
+const wantsBuilt = specArgs.length === 0 || specArgs.some((arg) => BUILT_SPECS.some((spec) => arg.endsWith(spec)));
 
 export default defineConfig({
   testDir: 'tests/browser',
@@ -28,8 +29,8 @@ export default defineConfig({
     launchOptions: { executablePath: requireChromium(), args: CHROMIUM_FLAGS },
   },
   projects: [
-    { name: 'dev', testIgnore: `**/${BUILT_SPEC}` },
-    { name: 'built', testMatch: `**/${BUILT_SPEC}`, use: { baseURL: `http://localhost:${BUILT_PORT}` } },
+    { name: 'dev', testIgnore: BUILT_SPECS.map((spec) => `**/${spec}`) },
+    { name: 'built', testMatch: BUILT_SPECS.map((spec) => `**/${spec}`), use: { baseURL: `http://localhost:${BUILT_PORT}` } },
   ],
   webServer: [
     {
