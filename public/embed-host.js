@@ -100,7 +100,7 @@
     link.dataset.feedlineDemo = 'ready';
     const button = document.createElement('button');
     button.type = 'button';
-    button.className = 'feedline-demo-start';
+    button.className = ('feedline-demo-start ' + link.className).trim(); // the page's demo styles apply to it too
     button.dataset.feedlineDemo = 'placeholder';
     button.setAttribute('aria-label', 'Start the live demo: ' + link.textContent.trim());
     button.style.cssText =
@@ -119,6 +119,7 @@
       frame.focus({ preventScroll: true });
     });
     link.hidden = true;
+    link.style.display = 'none'; // over a page style that gives its links display: block
     link.after(button);
   }
 

@@ -157,12 +157,13 @@ test('a preset link opens with its settings; stopped runs survive a reload and c
   expect(python).toContain('SimulatedLatency(dataset, 40, 40)');
   // Parses as Python: ast.parse raises (and python3 exits 1) on a syntax error.
   execFileSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: python });
-  // "Embed this": the iframe on embed.html with these settings, and the host script beside it.
+  // "Embed this": the iframe on embed.html with these settings but not the forced backend (each reader's browser
+  // picks its own), and the host script beside it.
   await page.getByTestId('copy-embed').click();
   await expect(page.getByTestId('copy-embed-status')).toContainText('copied');
   const snippet = await page.evaluate(() => navigator.clipboard.readText());
   const origin = new URL(page.url()).origin;
-  expect(snippet).toContain(`<iframe src="${origin}/embed.html?preset=slow-network&amp;backend=webgl&amp;workers=1&amp;controls=workers,prefetch&amp;autostart=1&amp;theme=host"`);
+  expect(snippet).toContain(`<iframe src="${origin}/embed.html?preset=slow-network&amp;workers=1&amp;controls=workers,prefetch&amp;autostart=1&amp;theme=host"`);
   expect(snippet).toContain('title="Feedline demo: Slow network: latency hidden by prefetching"');
   expect(snippet).toContain(`<script src="${origin}/embed-host.js" async></script>`);
 

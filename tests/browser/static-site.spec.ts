@@ -66,16 +66,19 @@ test('on a static host without COOP/COEP the service worker isolates the app aft
   const errors = watchErrors(page);
   await page.goto(`${plain.url}learn.html`);
   // The first visit registers coi-serviceworker and reloads once; the reloaded page is isolated.
-  await expect.poll(() => page.evaluate(() => crossOriginIsolated && navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
+  // (A poll that meets the reload itself reads false and tries again.)
+  const isolatedBySw = () => page.evaluate(() => crossOriginIsolated && navigator.serviceWorker.controller !== null).catch(() => false);
+  await expect.poll(isolatedBySw, { timeout: 30_000 }).toBe(true);
   await expect(page.getByTestId('machine')).toContainText('cross-origin isolated: the demos share');
   // The demos inherit it: the first one runs, once in view, with the shared ring.
   await page.locator('#waiting-demo').scrollIntoViewIfNeeded();
   await expect.poll(() => steps(page, 'waiting'), { timeout: 60_000 }).toBeGreaterThan(0);
   await expect(page.frameLocator('#waiting-demo').getByTestId('transfer-notice')).toHaveCount(0);
+  await page.screenshot({ path: `${SHOTS}/learn-desktop.png` });
 
   // ?coi=0: the worker is removed, the page is not isolated, and the demo says it runs in transfer mode.
   await page.goto(`${plain.url}learn.html?coi=0`);
-  await expect.poll(() => page.evaluate(() => crossOriginIsolated), { timeout: 30_000 }).toBe(false);
+  await expect.poll(() => page.evaluate(() => crossOriginIsolated).catch(() => null), { timeout: 30_000 }).toBe(false);
   await expect(page.getByTestId('machine')).toContainText('not cross-origin isolated');
   await expect(page.frameLocator('#waiting-demo').getByTestId('transfer-notice')).toContainText('Transfer mode');
   await expect(page.frameLocator('#waiting-demo').getByTestId('isolation-link')).toHaveAttribute('href', 'learn.html#isolation');
