@@ -5,7 +5,7 @@
  * - each demo <iframe> is sized to its content, with no scroll bars;
  * - frames with `theme=host` follow the page's theme;
  * - each link marked `data-feedline-demo` becomes a click-to-start
- *   placeholder: nothing of the demo loads until the reader asks for it,
+ *   button: nothing of the demo loads until the reader asks for it,
  *   then the link is replaced by the demo's <iframe>, started (for pages
  *   with many demos, or on phones). Without this script the link still
  *   opens the demo on its own page;
@@ -80,7 +80,7 @@
     }
   });
 
-  /** The demo's <iframe> for a placeholder link, asked to start at once. */
+  /** The demo's <iframe> for a start-button link, asked to start at once. */
   function frameFor(link) {
     const url = new URL(link.href, location.href);
     url.searchParams.set('autostart', '1');
@@ -95,13 +95,13 @@
   }
 
   /** Turns a `data-feedline-demo` link into a button that swaps in the demo. */
-  function placeholder(link) {
+  function startButton(link) {
     if (link.dataset.feedlineDemo === 'ready') return;
     link.dataset.feedlineDemo = 'ready';
     const button = document.createElement('button');
     button.type = 'button';
     button.className = ('feedline-demo-start ' + link.className).trim(); // the page's demo styles apply to it too
-    button.dataset.feedlineDemo = 'placeholder';
+    button.dataset.feedlineDemo = 'start';
     button.setAttribute('aria-label', 'Start the live demo: ' + link.textContent.trim());
     button.style.cssText =
       'display:flex;flex-direction:column;align-items:center;justify-content:center;gap:0.4em;width:100%;min-height:9rem;' +
@@ -123,9 +123,9 @@
     link.after(button);
   }
 
-  function placeholders() {
-    for (const link of document.querySelectorAll('a[data-feedline-demo]')) placeholder(link);
+  function startButtons() {
+    for (const link of document.querySelectorAll('a[data-feedline-demo]')) startButton(link);
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', placeholders);
-  else placeholders();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', startButtons);
+  else startButtons();
 })();

@@ -1,7 +1,7 @@
 /**
  * The HTML a docs author pastes to embed a demo: the <iframe> on embed.html
  * with the playground's settings (or, with `start: 'click'`, a link the host
- * script turns into a click-to-start placeholder), and the host script that
+ * script turns into a click-to-start button), and the host script that
  * sizes it (public/embed-host.js). "Embed this" in the playground copies it.
  *
  * The settings leave out a forced backend: the author's machine chose it,
@@ -13,12 +13,12 @@ export interface SnippetOptions {
   /** The control groups the frame shows; none by default. */
   controls?: readonly ControlGroup[];
   autostart?: boolean;
-  /** The frame's title, for screen readers, and the placeholder's words. */
+  /** The frame's title, for screen readers, and the start button's words. */
   title?: string;
   /**
    * 'view' (the default): an iframe that loads lazily and starts once in view
    * (with autostart). 'click': a link that embed-host.js turns into a
-   * placeholder, loading nothing until the reader clicks it; for pages with
+   * start button, loading nothing until the reader clicks it; for pages with
    * many demos. Without the script the link opens the demo on its own page.
    */
   start?: 'view' | 'click';
@@ -38,7 +38,7 @@ export function embedSnippet(appUrl: string, search: string, options: SnippetOpt
   params.delete('backend');
   if (options.controls?.length) params.set('controls', options.controls.join(','));
   const click = options.start === 'click';
-  if ((options.autostart ?? true) && !click) params.set('autostart', '1'); // a placeholder's frame always starts: the click asked for it
+  if ((options.autostart ?? true) && !click) params.set('autostart', '1'); // a start button's frame always starts: the click asked for it
   params.set('theme', 'host');
   const src = new URL(`embed.html?${params.toString().replaceAll('%2C', ',')}`, appUrl).href;
   const host = new URL('embed-host.js', appUrl).href;

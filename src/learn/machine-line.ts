@@ -4,7 +4,7 @@
  * workers. A software WebGPU adapter is named as such: it is correct but
  * slow, and the demos' numbers should be read that way.
  */
-import { adapterName, adapterSoftware, type AdapterFacts } from '../train/backend-rank.ts';
+import { adapterFacts, adapterName, adapterSoftware, type AdapterFacts } from '../train/backend-rank.ts';
 
 export interface MachineLine {
   cores: string;
@@ -38,11 +38,5 @@ export async function probeAdapter(): Promise<AdapterFacts | null | undefined> {
   if (!gpu) return undefined;
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter) return null;
-  const raw = adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } };
-  return {
-    vendor: raw.info?.vendor,
-    architecture: raw.info?.architecture,
-    description: raw.info?.description,
-    isFallbackAdapter: raw.info?.isFallbackAdapter,
-  };
+  return adapterFacts(adapter);
 }

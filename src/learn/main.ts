@@ -2,7 +2,7 @@
  * The Learn page (learn.html): the article is static HTML; this adds the
  * theme toggle, the line about the reader's machine, and the demos'
  * figures written into the text. The demos themselves are iframes and
- * placeholders that embed-host.js runs, as on any docs page.
+ * start buttons that embed-host.js runs, as on any docs page.
  */
 import { mount } from 'svelte';
 import ThemeToggle from '../ui/ThemeToggle.svelte';

@@ -49,6 +49,20 @@ const SOFTWARE = [
 ] as const;
 
 /** The adapter's name as one line, e.g. "google swiftshader"; null when it says nothing. */
+/**
+ * What an adapter says about itself. `GPUAdapter.info` (Chrome 127+) and `info.isFallbackAdapter`
+ * (Chrome 136+) are newer than the bundled @webgpu/types; older browsers had `GPUAdapter.isFallbackAdapter`.
+ */
+export function adapterFacts(adapter: GPUAdapter): AdapterFacts {
+  const raw = adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean };
+  return {
+    vendor: raw.info?.vendor,
+    architecture: raw.info?.architecture,
+    description: raw.info?.description,
+    isFallbackAdapter: raw.info?.isFallbackAdapter ?? raw.isFallbackAdapter,
+  };
+}
+
 export function adapterName(info: AdapterFacts | null): string | null {
   if (!info) return null;
   return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || null;

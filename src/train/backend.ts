@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { OptionError } from '../loader/index.ts';
-import { adapterName, rankBackends, type AdapterFacts } from './backend-rank.ts';
+import { adapterFacts, adapterName, rankBackends, type AdapterFacts } from './backend-rank.ts';
 import { BackendError } from './errors.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
@@ -141,15 +141,7 @@ async function probeWebGPU(): Promise<{ ok: true; adapter: string; info: Adapter
   if (!adapter) {
     return { ok: false, reason: 'navigator.gpu.requestAdapter() returned null: no usable GPU adapter (blocklisted or disabled)' };
   }
-  // `GPUAdapter.info` (Chrome 127+) and `info.isFallbackAdapter` (Chrome 136+) are newer than the
-  // bundled @webgpu/types; older browsers had `GPUAdapter.isFallbackAdapter`.
-  const raw = adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean };
-  const info: AdapterFacts = {
-    vendor: raw.info?.vendor,
-    architecture: raw.info?.architecture,
-    description: raw.info?.description,
-    isFallbackAdapter: raw.info?.isFallbackAdapter ?? raw.isFallbackAdapter,
-  };
+  const info = adapterFacts(adapter);
   return { ok: true, adapter: adapterName(info) ?? 'unknown adapter', info };
 }
 

@@ -13,7 +13,7 @@ import { staticHost, type StaticHost } from './static-host.ts';
 
 const SHOTS = 'test-results/screenshots';
 const SUB_PATH = '/docs/feedline/';
-/** The Learn page's demos: the first an iframe that starts in view, the rest click-to-start placeholders. */
+/** The Learn page's demos: the first an iframe that starts in view, the rest click-to-start buttons. */
 const DEMOS = ['waiting', 'workers', 'prefetch', 'more-workers', 'shards', 'bad-images'];
 
 let isolated: StaticHost;
@@ -46,12 +46,12 @@ test('from a sub-path the playground loads its bundled data, and learn.html runs
   await page.setViewportSize({ width: 1280, height: 9000 });
   await page.goto(`${isolated.url}learn.html`);
   await expect(page.getByTestId('machine')).toContainText('cross-origin isolated');
-  const placeholders = page.locator('[data-feedline-demo=placeholder]');
-  await expect(placeholders).toHaveCount(DEMOS.length - 1);
+  const startButtons = page.locator('[data-feedline-demo=start]');
+  await expect(startButtons).toHaveCount(DEMOS.length - 1);
   // The first demo starts by itself; the others when clicked. Same-origin frames share the page's main
   // thread, where the first demo (numWorkers 0) loads its batches: it goes first, alone.
   await expect.poll(() => steps(page, DEMOS[0]), { timeout: 60_000, message: 'the first demo starts in view' }).toBeGreaterThan(1);
-  for (let i = DEMOS.length - 1; i >= 1; i--) await placeholders.nth(i - 1).click();
+  for (let i = DEMOS.length - 1; i >= 1; i--) await startButtons.nth(i - 1).click();
   for (const id of DEMOS.slice(1)) await expect.poll(() => steps(page, id), { timeout: 90_000, message: `demo ${id} runs` }).toBeGreaterThan(0);
   // Each frame reported its figures; the text quotes them.
   await expect(page.locator('output[data-demo=waiting][data-figure=waitShare]')).toHaveText(/^(<1|\d{1,3})%$/);

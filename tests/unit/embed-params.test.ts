@@ -64,7 +64,7 @@ describe('embed snippet', () => {
     expect(html).toContain('src="http://localhost:5173/embed.html?preset=workers&amp;workers=2&amp;autostart=1&amp;theme=host"');
   });
 
-  it("with start 'click' writes a link the host script turns into a click-to-start placeholder", () => {
+  it("with start 'click' writes a link the host script turns into a click-to-start button", () => {
     const html = embedSnippet('https://docs.example.org/feedline/', '?preset=compute-bound', { start: 'click', title: 'Compute-bound <demo>' });
     expect(html).toBe(
       [
