@@ -69,6 +69,16 @@ export function simulatedVerdict(waitMs: number, batches: number, stepMs: number
   return judge(waitMs, waitMs + batches * Math.max(0, stepMs), batches);
 }
 
+/**
+ * What the verdict line says before the first step: "start a run" only when
+ * nothing runs; a run that is starting or waiting for its first batch is
+ * measuring (the first step includes the model's warm-up and the workers'
+ * start, so it can take seconds on a software adapter).
+ */
+export function noDataLine(running: boolean, simulated = false): string {
+  return running ? `measuring: waiting for the first ${simulated ? 'batch' : 'step'}` : VERDICT_LINES.none;
+}
+
 /** "31%" for the headline; "<1%" rather than a misleading "0%" when some wait was measured. */
 export function formatShare(share: number): string {
   if (share > 0 && share < 0.005) return '<1%';

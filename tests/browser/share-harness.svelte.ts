@@ -40,11 +40,19 @@ async function firstBatchSkipping(id: string, batchSize: number): Promise<SkipRe
 }
 
 // The components, with the state a page would hold.
-const state = $state({ verdict: trainingVerdict({ waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 }, 0) as Verdict, active: null as string | null });
+const state = $state({ verdict: trainingVerdict({ waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 }, 0) as Verdict, active: null as string | null, running: false });
 const picked: string[] = [];
 const values: PlaygroundValues = { ...DEFAULT_VALUES, numWorkers: 4, prefetchFactor: 4 };
 
-mount(Headline, { target: document.getElementById('headline')!, props: { get verdict() { return state.verdict; } } });
+mount(Headline, { target: document.getElementById('headline')!, props: {
+    get verdict() {
+      return state.verdict;
+    },
+    get running() {
+      return state.running;
+    },
+  },
+});
 mount(PresetBar, {
   target: document.getElementById('presets')!,
   props: {
@@ -63,6 +71,7 @@ Object.assign(window, {
   share: {
     firstBatchSkipping,
     setTiming: (waitMs: number, computeMs: number, steps: number) => (state.verdict = trainingVerdict({ waitMs, uploadMs: 0, computeMs, syncMs: 0 }, steps)),
+    setRunning: (running: boolean) => (state.running = running),
     picked: () => [...picked],
   },
 });

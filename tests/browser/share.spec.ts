@@ -13,6 +13,7 @@ interface ShareWindow {
   share: {
     firstBatchSkipping(id: string, batchSize: number): Promise<SkipReport>;
     setTiming(waitMs: number, computeMs: number, steps: number): void;
+    setRunning(running: boolean): void;
     picked(): string[];
   };
 }
@@ -46,7 +47,11 @@ test('the headline, preset bar and share bar: share and verdict in words, preset
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('/tests/browser/share-harness.html');
   await expect(page).toHaveTitle(/ready/);
-  await expect(page.getByTestId('headline-verdict')).toHaveText(/no data yet/);
+  await expect(page.getByTestId('headline-verdict')).toHaveText('no data yet: start a run to see where the time goes');
+  // A run that has started but not finished a step is measuring; it does not ask to be started.
+  await page.evaluate(() => (window as unknown as ShareWindow).share.setRunning(true));
+  await expect(page.getByTestId('headline-verdict')).toHaveText('measuring: waiting for the first step');
+  await expect(page.getByTestId('headline-share')).toHaveText('– of each step waits for data');
   await page.evaluate(() => (window as unknown as ShareWindow).share.setTiming(310, 690, 20));
   await expect(page.getByTestId('headline-share')).toHaveText('31% of each step waits for data');
   await expect(page.getByTestId('headline-verdict')).toHaveText('▲ input-bound: add workers or pack the data');

@@ -3,7 +3,7 @@
  * the advice, on either side of the 5% line, in training and loader-only mode.
  */
 import { describe, expect, it } from 'vitest';
-import { formatShare, simulatedVerdict, trainingVerdict, VERDICT_LINES } from '../../src/app/verdict.ts';
+import { formatShare, noDataLine, simulatedVerdict, trainingVerdict, VERDICT_LINES } from '../../src/app/verdict.ts';
 
 describe('verdict', () => {
   it('says "no data yet" before any step, and for zero elapsed time', () => {
@@ -15,6 +15,12 @@ describe('verdict', () => {
     });
     expect(trainingVerdict({ waitMs: 0, uploadMs: 0, computeMs: 0, syncMs: 0 }, 3).kind).toBe('none');
     expect(simulatedVerdict(0, 0, 40).kind).toBe('none');
+  });
+
+  it('says a started run is measuring before its first step, and asks for a run only when none is going', () => {
+    expect(noDataLine(false)).toBe(VERDICT_LINES.none);
+    expect(noDataLine(true)).toBe('measuring: waiting for the first step');
+    expect(noDataLine(true, true)).toBe('measuring: waiting for the first batch');
   });
 
   it('calls a run input-bound when 31% of its step time waits for the loader', () => {
