@@ -82,5 +82,15 @@ test('on a static host without COOP/COEP the service worker isolates the app aft
   await expect(page.getByTestId('machine')).toContainText('not cross-origin isolated');
   await expect(page.frameLocator('#waiting-demo').getByTestId('transfer-notice')).toContainText('Transfer mode');
   await expect(page.frameLocator('#waiting-demo').getByTestId('isolation-link')).toHaveAttribute('href', 'learn.html#isolation');
+
+  // On a phone in light mode the article is one readable column: nothing scrolls sideways, the demo included.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator('#waiting-demo').scrollIntoViewIfNeeded();
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+  const frame = await page.locator('#waiting-demo').boundingBox();
+  expect(frame!.x).toBeGreaterThanOrEqual(0);
+  expect(frame!.x + frame!.width).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: `${SHOTS}/learn-phone-light.png` });
   expect(errors).toEqual([]);
 });
