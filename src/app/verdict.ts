@@ -71,12 +71,13 @@ export function simulatedVerdict(waitMs: number, batches: number, stepMs: number
 
 /**
  * What the verdict line says before the first step: "start a run" only when
- * nothing runs; a run that is starting or waiting for its first batch is
- * measuring (the first step includes the model's warm-up and the workers'
- * start, so it can take seconds on a software adapter).
+ * no run is going; a run that is starting, running or paused before its first
+ * step is measuring (the first step includes the model's warm-up and the
+ * workers' start, so it can take seconds on a software adapter, and an embed
+ * scrolled out of view pauses wherever it is).
  */
 export function noDataLine(running: boolean, simulated = false): string {
-  return running ? `measuring: waiting for the first ${simulated ? 'batch' : 'step'}` : VERDICT_LINES.none;
+  return running ? `measuring: no ${simulated ? 'batch' : 'step'} finished yet` : VERDICT_LINES.none;
 }
 
 /** "31%" for the headline; "<1%" rather than a misleading "0%" when some wait was measured. */

@@ -44,7 +44,9 @@ const state = $state({ verdict: trainingVerdict({ waitMs: 0, uploadMs: 0, comput
 const picked: string[] = [];
 const values: PlaygroundValues = { ...DEFAULT_VALUES, numWorkers: 4, prefetchFactor: 4 };
 
-mount(Headline, { target: document.getElementById('headline')!, props: {
+mount(Headline, {
+  target: document.getElementById('headline')!,
+  props: {
     get verdict() {
       return state.verdict;
     },

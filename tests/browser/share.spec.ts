@@ -48,9 +48,9 @@ test('the headline, preset bar and share bar: share and verdict in words, preset
   await page.goto('/tests/browser/share-harness.html');
   await expect(page).toHaveTitle(/ready/);
   await expect(page.getByTestId('headline-verdict')).toHaveText('no data yet: start a run to see where the time goes');
-  // A run that has started but not finished a step is measuring; it does not ask to be started.
+  // A run that is going (starting, running or paused) but has not finished a step is measuring; it does not ask to be started.
   await page.evaluate(() => (window as unknown as ShareWindow).share.setRunning(true));
-  await expect(page.getByTestId('headline-verdict')).toHaveText('measuring: waiting for the first step');
+  await expect(page.getByTestId('headline-verdict')).toHaveText('measuring: no step finished yet');
   await expect(page.getByTestId('headline-share')).toHaveText('– of each step waits for data');
   await page.evaluate(() => (window as unknown as ShareWindow).share.setTiming(310, 690, 20));
   await expect(page.getByTestId('headline-share')).toHaveText('31% of each step waits for data');

@@ -19,8 +19,8 @@ describe('verdict', () => {
 
   it('says a started run is measuring before its first step, and asks for a run only when none is going', () => {
     expect(noDataLine(false)).toBe(VERDICT_LINES.none);
-    expect(noDataLine(true)).toBe('measuring: waiting for the first step');
-    expect(noDataLine(true, true)).toBe('measuring: waiting for the first batch');
+    expect(noDataLine(true)).toBe('measuring: no step finished yet');
+    expect(noDataLine(true, true)).toBe('measuring: no batch finished yet');
   });
 
   it('calls a run input-bound when 31% of its step time waits for the loader', () => {
