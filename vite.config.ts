@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { defineConfig, type Connect, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { coiServiceWorker } from './scripts/coi-serviceworker-plugin.ts';
+import { requestUrl } from './scripts/request-url.ts';
 import { testRoutes } from './tests/fixtures/test-routes.ts';
 
 /**
@@ -17,8 +18,7 @@ import { testRoutes } from './tests/fixtures/test-routes.ts';
  */
 function crossOriginIsolation(): Plugin {
   const middleware: Connect.NextHandleFunction = (req, res, next) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.searchParams.get('coi') !== '0') {
+    if (requestUrl(req.url).searchParams.get('coi') !== '0') {
       res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
       res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     }

@@ -16,6 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { HtmlTagDescriptor, Plugin } from 'vite';
+import { requestUrl } from './request-url.ts';
 
 const FILE = 'coi-serviceworker.js';
 /** The pages a reader opens top-level; embed.html is framed, and the test pages need no help. */
@@ -39,7 +40,7 @@ export function coiServiceWorker(): Plugin {
     configResolved: (config) => void (root = config.root),
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
-        if (new URL(req.url ?? '/', 'http://x').pathname !== `/${FILE}`) return next();
+        if (requestUrl(req.url).pathname !== `/${FILE}`) return next();
         res.setHeader('Content-Type', 'text/javascript');
         res.end(source());
       });
